@@ -1,0 +1,211 @@
+//! Environ-format bytes: `NAME=VALUE` entries separated by NUL bytes, the way
+//! the kernel writes `/proc/<pid>/environ`.
+//!
+//! Parsing never fails: every malformed piece is skipped and counted, so that
+//! the diagnostics can say what was wrong without ever showing a value.
+
+use std::collections::HashSet;
+
+/// One well-formed entry. The value may hold any byte but NUL, UTF-8 or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry<'a> {
+    pub name: &'a str,
+    pub value: &'a [u8],
+}
+
+/// What the parser skipped, by reason. Counts only: never names or values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// A chunk between NULs that has no `=` at all.
+    pub without_equals: usize,
+    /// A name that is empty (a leading `=`) or not `[A-Za-z_][A-Za-z0-9_]*`.
+    pub invalid_name: usize,
+    /// A later entry for a name seen before: like `getenv()`, the first wins.
+    pub duplicate: usize,
+}
+
+impl Skipped {
+    pub fn total(&self) -> usize {
+        self.without_equals + self.invalid_name + self.duplicate
+    }
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Parsed<'a> {
+    /// Entries in file order, one per name, empty values included: whether an
+    /// empty value counts is the caller's policy, not the format's.
+    pub entries: Vec<Entry<'a>>,
+    pub skipped: Skipped,
+}
+
+/// Whether `name` is a portable environment variable name. Anything else
+/// (spaces, dashes, non-ASCII) is refused rather than passed on, since a
+/// worker could not rely on it anyway.
+pub fn is_valid_name(name: &[u8]) -> bool {
+    match name.split_first() {
+        Some((first, rest)) => {
+            (first.is_ascii_alphabetic() || *first == b'_')
+                && rest.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        }
+        None => false,
+    }
+}
+
+/// Splits one `NAME=VALUE` chunk; `None` when the chunk has no `=`.
+pub fn split_entry(chunk: &[u8]) -> Option<(&[u8], &[u8])> {
+    let equals = chunk.iter().position(|&b| b == b'=')?;
+    Some((&chunk[..equals], &chunk[equals + 1..]))
+}
+
+/// Parses environ bytes. Empty chunks (runs of NULs, the final NUL, or an
+/// empty input) are not entries and are not counted as malformed; a missing
+/// final NUL is accepted.
+pub fn parse(bytes: &[u8]) -> Parsed<'_> {
+    let mut parsed = Parsed::default();
+    let mut seen: HashSet<&[u8]> = HashSet::new();
+    for chunk in bytes.split(|&b| b == 0).filter(|chunk| !chunk.is_empty()) {
+        let Some((name, value)) = split_entry(chunk) else {
+            parsed.skipped.without_equals += 1;
+            continue;
+        };
+        if !is_valid_name(name) {
+            parsed.skipped.invalid_name += 1;
+            continue;
+        }
+        if !seen.insert(name) {
+            parsed.skipped.duplicate += 1;
+            continue;
+        }
+        // A valid name is ASCII, so this conversion cannot fail.
+        let Ok(name) = std::str::from_utf8(name) else {
+            unreachable!("valid names are ASCII")
+        };
+        parsed.entries.push(Entry { name, value });
+    }
+    parsed
+}
+
+/// Formats entries back into environ bytes (each entry NUL-terminated, as the
+/// kernel does). Used to build fixtures and to check the parser round-trips.
+pub fn format<'a>(entries: impl IntoIterator<Item = Entry<'a>>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for entry in entries {
+        out.extend_from_slice(entry.name.as_bytes());
+        out.push(b'=');
+        out.extend_from_slice(entry.value);
+        out.push(0);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names<'a>(parsed: &'a Parsed<'a>) -> Vec<&'a str> {
+        parsed.entries.iter().map(|e| e.name).collect()
+    }
+
+    #[test]
+    fn parses_kernel_layout() {
+        let parsed = parse(b"PATH=/bin\0AWS_REGION=eu-west-1\0");
+        assert_eq!(
+            parsed.entries,
+            vec![
+                Entry {
+                    name: "PATH",
+                    value: b"/bin"
+                },
+                Entry {
+                    name: "AWS_REGION",
+                    value: b"eu-west-1"
+                },
+            ]
+        );
+        assert_eq!(parsed.skipped, Skipped::default());
+    }
+
+    #[test]
+    fn accepts_missing_final_nul() {
+        let parsed = parse(b"A=1\0B=2");
+        assert_eq!(names(&parsed), ["A", "B"]);
+        assert_eq!(parsed.entries[1].value, b"2");
+    }
+
+    #[test]
+    fn empty_and_nul_only_inputs_have_no_entries_and_no_errors() {
+        for input in [&b""[..], b"\0", b"\0\0\0\0"] {
+            let parsed = parse(input);
+            assert!(parsed.entries.is_empty());
+            assert_eq!(parsed.skipped.total(), 0);
+        }
+    }
+
+    #[test]
+    fn value_keeps_every_byte_but_nul_including_equals_and_non_utf8() {
+        let parsed = parse(b"X=a=b\xff\xfe\x01 \n\0");
+        assert_eq!(parsed.entries[0].value, b"a=b\xff\xfe\x01 \n");
+    }
+
+    #[test]
+    fn empty_value_is_an_entry() {
+        let parsed = parse(b"X=\0");
+        assert_eq!(parsed.entries, vec![Entry { name: "X", value: b"" }]);
+    }
+
+    #[test]
+    fn chunk_without_equals_is_skipped_and_counted() {
+        let parsed = parse(b"JUNK\0A=1\0");
+        assert_eq!(names(&parsed), ["A"]);
+        assert_eq!(parsed.skipped.without_equals, 1);
+    }
+
+    #[test]
+    fn leading_equals_is_an_empty_invalid_name() {
+        let parsed = parse(b"=x\0A=1\0");
+        assert_eq!(names(&parsed), ["A"]);
+        assert_eq!(parsed.skipped.invalid_name, 1);
+    }
+
+    #[test]
+    fn invalid_name_bytes_are_skipped() {
+        let parsed = parse(b"1A=x\0A-B=x\0A B=x\0\xc3\xa9=x\0OK_1=x\0");
+        assert_eq!(names(&parsed), ["OK_1"]);
+        assert_eq!(parsed.skipped.invalid_name, 4);
+    }
+
+    #[test]
+    fn first_duplicate_wins_even_when_empty() {
+        let parsed = parse(b"A=\0A=second\0A=third\0");
+        assert_eq!(parsed.entries, vec![Entry { name: "A", value: b"" }]);
+        assert_eq!(parsed.skipped.duplicate, 2);
+    }
+
+    #[test]
+    fn name_rules() {
+        for good in ["A", "_", "_a1", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"] {
+            assert!(is_valid_name(good.as_bytes()), "{good}");
+        }
+        for bad in ["", "1A", "A-B", "A.B", "A*", "É"] {
+            assert!(!is_valid_name(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn format_then_parse_round_trips() {
+        let entries = vec![
+            Entry {
+                name: "A",
+                value: b"x=y",
+            },
+            Entry {
+                name: "B",
+                value: b"\xff",
+            },
+            Entry { name: "C", value: b"" },
+        ];
+        let bytes = format(entries.clone());
+        assert_eq!(bytes, b"A=x=y\0B=\xff\0C=\0");
+        assert_eq!(parse(&bytes).entries, entries);
+    }
+}

@@ -1,0 +1,216 @@
+//! What the module decides once at start-up: the settings it read, what it
+//! captured, and when it puts the captured variables into the environment.
+
+use crate::capture::{self, Capture, SourceKind, SourceReport, SourceStatus, Sources};
+use crate::names::NameList;
+use crate::settings::Settings;
+
+/// The SAPI whose workers clear their environment after the module started.
+pub const FPM_SAPI: &str = "fpm-fcgi";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Injection {
+    /// Once, at module start-up, while the process has a single thread: for
+    /// every SAPI that keeps its environment (cli, cgi, embed, threaded ones).
+    AtStartup,
+    /// At the start of every request: php-fpm workers run `clearenv()` and
+    /// the pool's `env[]` after fork, long after module start-up, and serve
+    /// one request at a time.
+    EveryRequest,
+}
+
+impl Injection {
+    pub fn for_sapi(sapi: &str) -> Self {
+        if sapi == FPM_SAPI {
+            Injection::EveryRequest
+        } else {
+            Injection::AtStartup
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Runtime {
+    pub settings: Settings,
+    pub names: NameList,
+    pub capture: Capture,
+    pub injection: Injection,
+}
+
+impl Runtime {
+    /// Captures from `process_environ` (this process's own environment, in
+    /// environ format) and the configured file, unless disabled.
+    pub fn start(settings: Settings, sapi: &str, process_environ: &[u8]) -> Self {
+        let names = NameList::parse(&settings.names);
+        let capture = if settings.enabled {
+            capture::capture(
+                &names,
+                &Sources {
+                    process_environ,
+                    environ_file: settings.environ_file_path(),
+                },
+            )
+        } else {
+            disabled_capture(&settings)
+        };
+        Runtime {
+            injection: Injection::for_sapi(sapi),
+            settings,
+            names,
+            capture,
+        }
+    }
+
+    /// The one line php-fpm's master logs at start-up: what was captured from
+    /// where, or why nothing was. Names and sources only, never a value.
+    pub fn startup_line(&self) -> String {
+        if !self.settings.enabled {
+            return "aws_env: disabled by aws_env.enabled, nothing captured".to_owned();
+        }
+        let mut parts = Vec::new();
+        for source in &self.capture.sources {
+            let names: Vec<&str> = self
+                .capture
+                .vars
+                .iter()
+                .filter(|var| var.source == source.kind)
+                .map(|var| var.name.as_str())
+                .collect();
+            if !names.is_empty() {
+                parts.push(format!("{} from {}", names.join(", "), source.label()));
+            }
+        }
+        let mut line = if parts.is_empty() {
+            "aws_env: captured nothing".to_owned()
+        } else {
+            format!("aws_env: captured {}", parts.join("; "))
+        };
+        for source in &self.capture.sources {
+            if let Some(problem) = self.source_problem(source) {
+                line.push_str("; ");
+                line.push_str(&problem);
+            }
+        }
+        line
+    }
+
+    /// Why a source contributed nothing, when that is worth saying.
+    fn source_problem(&self, source: &SourceReport) -> Option<String> {
+        match source.status {
+            SourceStatus::Disabled => None,
+            SourceStatus::Read if self.capture.vars.is_empty() => Some(format!(
+                "{}: no allowlisted name among {} entries",
+                source.label(),
+                source.entries
+            )),
+            SourceStatus::Read => None,
+            _ => Some(format!(
+                "{}: {}",
+                source.label(),
+                source.error.as_deref().unwrap_or(source.status.key())
+            )),
+        }
+    }
+}
+
+fn disabled_capture(settings: &Settings) -> Capture {
+    let disabled = |kind, path: Option<&std::path::Path>| SourceReport {
+        kind,
+        path: path.map(ToOwned::to_owned),
+        status: SourceStatus::Disabled,
+        entries: 0,
+        skipped: Default::default(),
+        error: None,
+    };
+    Capture {
+        sources: vec![
+            disabled(SourceKind::Process, None),
+            disabled(SourceKind::File, settings.environ_file_path()),
+        ],
+        vars: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings_with_file(path: &str) -> Settings {
+        Settings {
+            environ_file: path.as_bytes().to_vec(),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn only_fpm_injects_per_request() {
+        assert_eq!(Injection::for_sapi("fpm-fcgi"), Injection::EveryRequest);
+        for sapi in ["cli", "cgi-fcgi", "embed", "apache2handler", "frankenphp"] {
+            assert_eq!(Injection::for_sapi(sapi), Injection::AtStartup, "{sapi}");
+        }
+    }
+
+    #[test]
+    fn startup_line_names_sources_and_never_values() {
+        let runtime = Runtime::start(
+            settings_with_file(""),
+            "fpm-fcgi",
+            b"AWS_REGION=secret-region\0AWS_ROLE_ARN=secret-arn\0",
+        );
+        let line = runtime.startup_line();
+        assert_eq!(
+            line,
+            "aws_env: captured AWS_REGION, AWS_ROLE_ARN from the process environment"
+        );
+        assert!(!line.contains("secret"));
+    }
+
+    #[test]
+    fn startup_line_explains_an_unreadable_file_when_nothing_was_captured() {
+        let runtime = Runtime::start(
+            settings_with_file("/nonexistent/aws_env/environ"),
+            "fpm-fcgi",
+            b"PATH=/bin\0",
+        );
+        assert_eq!(
+            runtime.startup_line(),
+            "aws_env: captured nothing; the process environment: no allowlisted name among 1 entries; \
+             /nonexistent/aws_env/environ: No such file or directory"
+        );
+    }
+
+    #[test]
+    fn startup_line_mentions_a_failed_file_even_when_something_was_captured() {
+        let runtime = Runtime::start(
+            settings_with_file("/nonexistent/aws_env/environ"),
+            "fpm-fcgi",
+            b"AWS_REGION=x\0",
+        );
+        assert_eq!(
+            runtime.startup_line(),
+            "aws_env: captured AWS_REGION from the process environment; \
+             /nonexistent/aws_env/environ: No such file or directory"
+        );
+    }
+
+    #[test]
+    fn disabled_captures_nothing_and_reads_nothing() {
+        let runtime = Runtime::start(
+            Settings {
+                enabled: false,
+                ..settings_with_file("/nonexistent/aws_env/environ")
+            },
+            "cli",
+            b"AWS_REGION=x\0",
+        );
+        assert!(runtime.capture.vars.is_empty());
+        assert!(
+            runtime
+                .capture
+                .sources
+                .iter()
+                .all(|source| source.status == SourceStatus::Disabled)
+        );
+        assert!(runtime.startup_line().contains("disabled"));
+    }
+}
