@@ -135,7 +135,10 @@ pub fn capture(names: &NameList, sources: &Sources<'_>) -> Capture {
     let mut take = |kind: SourceKind, bytes: &[u8], path: Option<PathBuf>| {
         let parsed = environ::parse(bytes);
         for entry in &parsed.entries {
-            if !entry.value.is_empty() && names.matches(entry.name) && taken.insert(entry.name.to_owned()) {
+            if !entry.value.is_empty()
+                && names.matches(entry.name)
+                && taken.insert(entry.name.to_owned())
+            {
                 capture.vars.push(CapturedVar {
                     name: entry.name.to_owned(),
                     value: entry.value.to_vec(),
@@ -158,7 +161,10 @@ pub fn capture(names: &NameList, sources: &Sources<'_>) -> Capture {
         None => capture.sources.push(SourceReport::unread(
             SourceKind::File,
             None,
-            FileFailure { status: SourceStatus::Disabled, error: None },
+            FileFailure {
+                status: SourceStatus::Disabled,
+                error: None,
+            },
         )),
         Some(path) => match read_environ_file(path) {
             Ok(bytes) => take(SourceKind::File, &bytes, Some(path.to_owned())),
@@ -224,14 +230,12 @@ pub fn read_environ_file(path: &Path) -> Result<Vec<u8>, FileFailure> {
 
 fn read_bounded(file: File) -> Result<Vec<u8>, FileFailure> {
     let mut bytes = Vec::new();
-    file.take(MAX_ENVIRON_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    file.take(MAX_ENVIRON_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_ENVIRON_FILE_BYTES {
         return Err(FileFailure {
             status: SourceStatus::TooLarge,
-            error: Some(format!(
-                "larger than {} bytes",
-                MAX_ENVIRON_FILE_BYTES
-            )),
+            error: Some(format!("larger than {} bytes", MAX_ENVIRON_FILE_BYTES)),
         });
     }
     Ok(bytes)
@@ -247,10 +251,8 @@ mod tests {
 
     impl Scratch {
         fn new(tag: &str) -> Self {
-            let dir = std::env::temp_dir().join(format!(
-                "aws_env-capture-{tag}-{}",
-                std::process::id()
-            ));
+            let dir =
+                std::env::temp_dir().join(format!("aws_env-capture-{tag}-{}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
             Scratch(dir)
@@ -258,7 +260,10 @@ mod tests {
 
         fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
             let path = self.0.join(name);
-            std::fs::File::create(&path).unwrap().write_all(bytes).unwrap();
+            std::fs::File::create(&path)
+                .unwrap()
+                .write_all(bytes)
+                .unwrap();
             path
         }
     }
@@ -331,7 +336,11 @@ mod tests {
         );
         assert_eq!(
             found(&capture),
-            [("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", &b"/v2/x"[..], SourceKind::Process)]
+            [(
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                &b"/v2/x"[..],
+                SourceKind::Process
+            )]
         );
         assert_eq!(capture.sources[0].entries, 3);
         assert_eq!(capture.sources[1].status, SourceStatus::Disabled);

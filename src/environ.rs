@@ -150,7 +150,13 @@ mod tests {
     #[test]
     fn empty_value_is_an_entry() {
         let parsed = parse(b"X=\0");
-        assert_eq!(parsed.entries, vec![Entry { name: "X", value: b"" }]);
+        assert_eq!(
+            parsed.entries,
+            vec![Entry {
+                name: "X",
+                value: b""
+            }]
+        );
     }
 
     #[test]
@@ -177,7 +183,13 @@ mod tests {
     #[test]
     fn first_duplicate_wins_even_when_empty() {
         let parsed = parse(b"A=\0A=second\0A=third\0");
-        assert_eq!(parsed.entries, vec![Entry { name: "A", value: b"" }]);
+        assert_eq!(
+            parsed.entries,
+            vec![Entry {
+                name: "A",
+                value: b""
+            }]
+        );
         assert_eq!(parsed.skipped.duplicate, 2);
     }
 
@@ -202,7 +214,10 @@ mod tests {
                 name: "B",
                 value: b"\xff",
             },
-            Entry { name: "C", value: b"" },
+            Entry {
+                name: "C",
+                value: b"",
+            },
         ];
         let bytes = format(entries.clone());
         assert_eq!(bytes, b"A=x=y\0B=\xff\0C=\0");

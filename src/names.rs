@@ -6,10 +6,23 @@ use crate::environ::is_valid_name;
 /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`) are
 /// left out on purpose: a container that holds them should hand them to PHP
 /// deliberately, not through this extension.
-pub const DEFAULT_NAMES: &str = "AWS_CONTAINER_*, AWS_REGION, AWS_DEFAULT_REGION, \
-AWS_EXECUTION_ENV, ECS_CONTAINER_METADATA_URI, ECS_CONTAINER_METADATA_URI_V4, ECS_AGENT_URI, \
-AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_STS_REGIONAL_ENDPOINTS, \
-AWS_EC2_METADATA_*, AWS_METADATA_SERVICE_*";
+macro_rules! default_names {
+    () => {
+        "AWS_CONTAINER_*, AWS_REGION, AWS_DEFAULT_REGION, AWS_EXECUTION_ENV, \
+ECS_CONTAINER_METADATA_URI, ECS_CONTAINER_METADATA_URI_V4, ECS_AGENT_URI, AWS_ROLE_ARN, \
+AWS_ROLE_SESSION_NAME, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_STS_REGIONAL_ENDPOINTS, \
+AWS_EC2_METADATA_*, AWS_METADATA_SERVICE_*"
+    };
+}
+
+pub const DEFAULT_NAMES: &str = default_names!();
+
+/// The same list as the INI default, which PHP wants NUL-terminated.
+pub const DEFAULT_NAMES_C: &std::ffi::CStr =
+    match std::ffi::CStr::from_bytes_with_nul(concat!(default_names!(), "\0").as_bytes()) {
+        Ok(names) => names,
+        Err(_) => panic!("the default names hold no NUL"),
+    };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pattern {
@@ -107,6 +120,11 @@ mod tests {
     }
 
     #[test]
+    fn ini_default_is_the_same_list() {
+        assert_eq!(DEFAULT_NAMES_C.to_bytes(), DEFAULT_NAMES.as_bytes());
+    }
+
+    #[test]
     fn default_list_parses_cleanly() {
         let list = NameList::parse(DEFAULT_NAMES.as_bytes());
         assert!(list.invalid.is_empty(), "{:?}", list.invalid);
@@ -161,7 +179,10 @@ mod tests {
     fn malformed_entries_are_reported_and_ignored() {
         let list = NameList::parse(b"*, A**, 1A, A-B, *A, A*B, OK, \xff");
         assert_eq!(shown_patterns(&list), ["OK"]);
-        assert_eq!(list.invalid, ["*", "A**", "1A", "A-B", "*A", "A*B", "\\xff"]);
+        assert_eq!(
+            list.invalid,
+            ["*", "A**", "1A", "A-B", "*A", "A*B", "\\xff"]
+        );
     }
 
     #[test]

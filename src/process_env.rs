@@ -130,8 +130,10 @@ mod tests {
             VarState::of("AWS_ENV_TEST_NEVER_SET", &injected),
             VarState::Absent
         );
-        assert!(environ_bytes()
-            .split(|b| *b == 0)
-            .any(|entry| entry == b"AWS_ENV_TEST_PRESENT=pool-value"));
+        assert!(
+            environ_bytes()
+                .split(|b| *b == 0)
+                .any(|entry| entry == b"AWS_ENV_TEST_PRESENT=pool-value")
+        );
     }
 }

@@ -1,17 +1,18 @@
 //! The three INI settings, as values the core understands.
 
-use std::ffi::OsStr;
+use std::ffi::{CStr, OsStr};
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use crate::names::DEFAULT_NAMES;
 
-pub const INI_ENABLED: &str = "aws_env.enabled";
-pub const INI_NAMES: &str = "aws_env.names";
-pub const INI_ENVIRON_FILE: &str = "aws_env.environ_file";
+// NUL-terminated because PHP's INI tables want them so.
+pub const INI_ENABLED: &CStr = c"aws_env.enabled";
+pub const INI_NAMES: &CStr = c"aws_env.names";
+pub const INI_ENVIRON_FILE: &CStr = c"aws_env.environ_file";
 
-pub const DEFAULT_ENABLED: &str = "1";
-pub const DEFAULT_ENVIRON_FILE: &str = "/proc/1/environ";
+pub const DEFAULT_ENABLED: &CStr = c"1";
+pub const DEFAULT_ENVIRON_FILE: &CStr = c"/proc/1/environ";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -25,9 +26,9 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            enabled: true,
+            enabled: parse_bool(DEFAULT_ENABLED.to_bytes()),
             names: DEFAULT_NAMES.as_bytes().to_vec(),
-            environ_file: DEFAULT_ENVIRON_FILE.as_bytes().to_vec(),
+            environ_file: DEFAULT_ENVIRON_FILE.to_bytes().to_vec(),
         }
     }
 }

@@ -1,0 +1,79 @@
+//! The INI table and reading its values. Every setting is PHP_INI_SYSTEM:
+//! they shape what the master captures before any request exists, so
+//! `ini_set()` must fail rather than pretend to change them.
+
+use std::ffi::{CStr, c_char, c_int};
+
+use ext_php_rs::ffi::zend_ini_entry;
+use ext_php_rs::flags::IniEntryPermission;
+use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
+
+use crate::names::DEFAULT_NAMES_C;
+use crate::settings::{
+    DEFAULT_ENABLED, DEFAULT_ENVIRON_FILE, INI_ENABLED, INI_ENVIRON_FILE, INI_NAMES, Settings,
+    parse_bool,
+};
+
+// Declared by hand from Zend/zend_ini.h (same in PHP 8.2 to 8.4): the
+// bindings ext-php-rs generates do not include them.
+unsafe extern "C" {
+    fn zend_ini_string_ex(
+        name: *const c_char,
+        name_length: usize,
+        orig: c_int,
+        exists: *mut bool,
+    ) -> *mut c_char;
+    fn zend_ini_boolean_displayer_cb(ini_entry: *mut zend_ini_entry, kind: c_int);
+    fn zend_unregister_ini_entries(module_number: c_int);
+}
+
+const fn boolean(mut entry: IniEntryDef) -> IniEntryDef {
+    entry.displayer = Some(zend_ini_boolean_displayer_cb);
+    entry
+}
+
+static INI_ENTRIES: IniEntryDefs<4> = IniEntryDefs::new([
+    boolean(IniEntryDef::new(
+        INI_ENABLED,
+        DEFAULT_ENABLED,
+        IniEntryPermission::System,
+    )),
+    IniEntryDef::new(INI_NAMES, DEFAULT_NAMES_C, IniEntryPermission::System),
+    IniEntryDef::new(
+        INI_ENVIRON_FILE,
+        DEFAULT_ENVIRON_FILE,
+        IniEntryPermission::System,
+    ),
+    IniEntryDef::end(),
+]);
+
+pub fn register(module_number: i32) {
+    IniEntryDef::register(INI_ENTRIES.as_slice(), module_number);
+}
+
+pub fn unregister(module_number: i32) {
+    // SAFETY: called from MSHUTDOWN with the number PHP gave this module.
+    unsafe { zend_unregister_ini_entries(module_number) };
+}
+
+/// The current value of a registered setting, as bytes.
+fn value(name: &CStr) -> Vec<u8> {
+    let mut exists = false;
+    // SAFETY: `name` is NUL-terminated and its length excludes the NUL, as
+    // the engine expects; `exists` outlives the call.
+    let raw = unsafe { zend_ini_string_ex(name.as_ptr(), name.count_bytes(), 0, &raw mut exists) };
+    if raw.is_null() || !exists {
+        return Vec::new();
+    }
+    // SAFETY: the engine returns a NUL-terminated string it owns for as long
+    // as the setting lives; it is copied at once.
+    unsafe { CStr::from_ptr(raw) }.to_bytes().to_vec()
+}
+
+pub fn read() -> Settings {
+    Settings {
+        enabled: parse_bool(&value(INI_ENABLED)),
+        names: value(INI_NAMES),
+        environ_file: value(INI_ENVIRON_FILE),
+    }
+}

@@ -1,0 +1,43 @@
+//! Messages to PHP's own channels. Callers pass names and sources, never a
+//! captured value.
+
+use std::ffi::{CString, c_char, c_int};
+
+use ext_php_rs::ffi::{E_WARNING, php_error_docref};
+
+// Declared by hand from main/php.h (PHP 8.2 to 8.4): not in ext-php-rs's
+// generated bindings.
+unsafe extern "C" {
+    fn php_log_err_with_severity(message: *const c_char, syslog_type: c_int);
+}
+
+/// syslog's LOG_NOTICE, the severity `php_log_err()` uses.
+const LOG_NOTICE: c_int = 5;
+
+/// A line in the SAPI's log: for php-fpm, the master's error log stream.
+pub fn notice(message: &str) {
+    let message = to_c(message);
+    // SAFETY: the pointer is a NUL-terminated string valid for the call.
+    unsafe { php_log_err_with_severity(message.as_ptr(), LOG_NOTICE) };
+}
+
+/// A start-up warning, shown and logged the way PHP shows its own.
+pub fn warning(message: &str) {
+    let message = to_c(message);
+    // SAFETY: "%s" consumes exactly the one NUL-terminated string passed, so
+    // no format directive inside the message is ever interpreted.
+    unsafe {
+        php_error_docref(
+            std::ptr::null(),
+            E_WARNING as c_int,
+            c"%s".as_ptr(),
+            message.as_ptr(),
+        );
+    }
+}
+
+/// Messages are built from names, paths and escaped INI text; a NUL inside
+/// one would cut it short, so it is shown escaped instead of failing.
+fn to_c(message: &str) -> CString {
+    CString::new(message.replace('\0', "\\0")).unwrap_or_default()
+}

@@ -1,0 +1,9 @@
+//! The FFI edge: everything that talks to PHP. The decisions live in the
+//! pure modules; this only reads settings, calls them and reports.
+
+pub mod hooks;
+pub mod info;
+pub mod ini;
+mod log;
+mod state;
+pub mod status;
