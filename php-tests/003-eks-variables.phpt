@@ -1,0 +1,19 @@
+--TEST--
+EKS Pod Identity and IRSA variables are in the default allowlist
+--EXTENSIONS--
+aws_env
+--INI--
+aws_env.environ_file={PWD}/fixtures/eks.environ
+--FILE--
+<?php
+require __DIR__ . '/probe.inc';
+captured();
+var_dump(getenv('AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'));
+?>
+--EXPECT--
+AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: file 77 injected
+AWS_CONTAINER_CREDENTIALS_FULL_URI: file 36 injected
+AWS_ROLE_ARN: file 43 injected
+AWS_STS_REGIONAL_ENDPOINTS: file 8 injected
+AWS_WEB_IDENTITY_TOKEN_FILE: file 55 injected
+string(77) "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token"

@@ -1,0 +1,79 @@
+--TEST--
+aws_env_status() has the documented shape and types
+--EXTENSIONS--
+aws_env
+--INI--
+aws_env.environ_file={PWD}/fixtures/eks.environ
+aws_env.names="AWS_ROLE_ARN, bad-"
+display_startup_errors=0
+--FILE--
+<?php
+var_dump(aws_env_status());
+?>
+--EXPECTF--
+PHP Warning:  PHP Startup: aws_env.names: ignoring invalid entry "bad-" (expected a variable name, optionally ending in *) in Unknown on line 0
+array(8) {
+  ["version"]=>
+  string(%d) "%d.%d.%d%S"
+  ["enabled"]=>
+  bool(true)
+  ["sapi"]=>
+  string(3) "cli"
+  ["injection"]=>
+  string(10) "at_startup"
+  ["names"]=>
+  array(1) {
+    [0]=>
+    string(12) "AWS_ROLE_ARN"
+  }
+  ["invalid_names"]=>
+  array(1) {
+    [0]=>
+    string(4) "bad-"
+  }
+  ["sources"]=>
+  array(2) {
+    [0]=>
+    array(6) {
+      ["name"]=>
+      string(7) "process"
+      ["path"]=>
+      NULL
+      ["status"]=>
+      string(4) "read"
+      ["entries"]=>
+      int(%d)
+      ["skipped"]=>
+      int(0)
+      ["error"]=>
+      NULL
+    }
+    [1]=>
+    array(6) {
+      ["name"]=>
+      string(4) "file"
+      ["path"]=>
+      string(%d) "%s/fixtures/eks.environ"
+      ["status"]=>
+      string(4) "read"
+      ["entries"]=>
+      int(5)
+      ["skipped"]=>
+      int(0)
+      ["error"]=>
+      NULL
+    }
+  }
+  ["captured"]=>
+  array(1) {
+    ["AWS_ROLE_ARN"]=>
+    array(3) {
+      ["source"]=>
+      string(4) "file"
+      ["length"]=>
+      int(43)
+      ["state"]=>
+      string(8) "injected"
+    }
+  }
+}

@@ -1,0 +1,25 @@
+--TEST--
+aws_env.enabled=0 reads no source and injects nothing
+--EXTENSIONS--
+aws_env
+--INI--
+aws_env.enabled=0
+aws_env.environ_file={PWD}/fixtures/ecs.environ
+--FILE--
+<?php
+require __DIR__ . '/probe.inc';
+visibility('AWS_REGION');
+$s = aws_env_status();
+var_dump($s['enabled'], $s['captured'], array_column($s['sources'], 'status'));
+?>
+--EXPECT--
+AWS_REGION: getenv=- array=- server=- env=-
+bool(false)
+array(0) {
+}
+array(2) {
+  [0]=>
+  string(8) "disabled"
+  [1]=>
+  string(8) "disabled"
+}
