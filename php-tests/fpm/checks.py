@@ -1,0 +1,96 @@
+"""Assertion helpers shared by the php-fpm tests.
+
+They return lists of problems rather than asserting one thing at a time, so
+that a failure shows every broken channel/variable at once.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import harness
+
+
+def visibility_problems(probe: harness.Probe, name: str, expected: Optional[str],
+                        variables_order: str) -> list[str]:
+    """Compare what the worker sees for `name` with what it should see.
+
+    expected=None means the variable must be invisible in every channel.
+    Otherwise getenv('X'), the getenv() array and $_SERVER must all hold
+    `expected`, and $_ENV must hold it exactly when variables_order has E.
+    """
+    seen = probe.var(name)
+    problems = []
+
+    def check(channel: str, present: bool, value, want_present: bool):
+        if want_present and (not present or value != expected):
+            shown = repr(value) if present else "absent"
+            problems.append(f"{channel}: {shown}, expected {expected!r}")
+        elif not want_present and present:
+            problems.append(f"{channel}: {value!r}, expected absent")
+
+    visible = expected is not None
+    check(f"getenv('{name}')", seen["getenv"] is not False, seen["getenv"], visible)
+    check(f"getenv()['{name}']", seen["in_getenv_array"], seen["getenv_array"], visible)
+    check(f"$_SERVER['{name}']", seen["in_server"], seen["server"], visible)
+    check(f"$_ENV['{name}'] (variables_order={variables_order})",
+          seen["in_env"], seen["env"], visible and "E" in variables_order)
+    return problems
+
+
+def all_visibility_problems(probe: harness.Probe, expectations: dict[str, Optional[str]],
+                            variables_order: str) -> list[str]:
+    return [
+        problem
+        for name, expected in expectations.items()
+        for problem in visibility_problems(probe, name, expected, variables_order)
+    ]
+
+
+def leaked_values(probe: harness.Probe, values: dict[str, str]) -> list[str]:
+    """Fixture values (by variable name) that appear anywhere in the worker's
+    getenv(), $_SERVER or $_ENV, under any key."""
+    return [
+        f"{name} value found in {', '.join(where)}"
+        for name, value in values.items()
+        if value and (where := probe.value_anywhere(value))
+    ]
+
+
+def values_in_text(text: str, values: dict[str, str]) -> list[str]:
+    """Names of the variables whose (fixture) value occurs in text."""
+    return [name for name, value in values.items() if value and value in text]
+
+
+def status_shape_problems(status: Optional[dict]) -> list[str]:
+    """Check the documented shape of aws_env_status() (types only)."""
+    if not isinstance(status, dict):
+        return [f"aws_env_status() returned {type(status).__name__}, expected an array"]
+    problems = []
+    expected_types = {
+        "version": str, "enabled": bool, "sapi": str, "names": list,
+        "invalid_names": list, "sources": list, "captured": (dict, list),
+    }
+    for key, kind in expected_types.items():
+        if not isinstance(status.get(key), kind):
+            problems.append(f"status[{key!r}] is {status.get(key)!r}")
+    for source in status.get("sources") or []:
+        if source.get("name") not in ("process", "file"):
+            problems.append(f"source name {source.get('name')!r}")
+        if source.get("status") not in ("read", "disabled", "not_found", "permission_denied",
+                                        "too_large", "not_regular_file", "error"):
+            problems.append(f"source status {source.get('status')!r}")
+        if not isinstance(source.get("entries"), int):
+            problems.append(f"source entries {source.get('entries')!r}")
+        if not (source.get("path") is None or isinstance(source.get("path"), str)):
+            problems.append(f"source path {source.get('path')!r}")
+        if not (source.get("error") is None or isinstance(source.get("error"), str)):
+            problems.append(f"source error {source.get('error')!r}")
+    captured = status.get("captured")
+    for name, info in (captured.items() if isinstance(captured, dict) else []):
+        if set(info) != {"source", "length", "state"}:
+            problems.append(f"captured[{name!r}] keys {sorted(info)}")
+        elif (info["source"] not in ("process", "file") or not isinstance(info["length"], int)
+              or info["state"] not in ("injected", "kept", "absent")):
+            problems.append(f"captured[{name!r}] = {info!r}")
+    return problems

@@ -1,0 +1,595 @@
+"""Harness for the aws_env php-fpm integration tests.
+
+Starts a real php-fpm inside a private PID namespace (with its own /proc, so
+/proc/1/environ is the namespace's PID 1) and a private network namespace,
+talks FastCGI to it with `cgi-fcgi`, and tears everything down by PID.
+
+The harness only builds process layouts, sends requests and returns what the
+worker and php-fpm reported; the tests hold the assertions about aws_env.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import pathlib
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from typing import Any, Optional
+
+HERE = pathlib.Path(__file__).resolve().parent
+REPO_ROOT = HERE.parent.parent
+
+READY_TIMEOUT = 10.0  # seconds to wait for a socket / a server to come up
+REQUEST_TIMEOUT = 20.0  # seconds for one FastCGI request (AsyncAws does HTTP)
+STOP_TIMEOUT = 10.0  # seconds to wait for a killed process to be reaped
+
+WWW_DATA = pwd.getpwnam("www-data")
+
+class HarnessError(AssertionError):
+    """The test machinery itself failed (not the extension under test)."""
+
+
+# --------------------------------------------------------------------------
+# Tools and artefacts
+# --------------------------------------------------------------------------
+
+
+def require_binary(name: str) -> str:
+    """Absolute path of an executable, or a clear failure naming it."""
+    path = shutil.which(name)
+    if path is None:
+        raise HarnessError(f"required program not found on PATH: {name}")
+    return os.path.realpath(path)
+
+
+@dataclasses.dataclass(frozen=True)
+class Tools:
+    php_fpm: str
+    php: str
+    cgi_fcgi: str
+    env: str
+    sh: str
+    unshare: str
+    setpriv: str
+    ip: str
+    python: str
+
+    @classmethod
+    def discover(cls) -> "Tools":
+        return cls(
+            php_fpm=require_binary(os.environ.get("PHP_FPM", "php-fpm8.2")),
+            php=require_binary(os.environ.get("PHP", "php")),
+            cgi_fcgi=require_binary("cgi-fcgi"),
+            env=require_binary("env"),
+            sh=require_binary("sh"),
+            unshare=require_binary("unshare"),
+            setpriv=require_binary("setpriv"),
+            ip=require_binary("ip"),
+            python=sys.executable,
+        )
+
+
+def extension_path() -> pathlib.Path:
+    return pathlib.Path(
+        os.environ.get("AWS_ENV_SO", REPO_ROOT / "target/release/libaws_env.so")
+    )
+
+
+def make_world_readable_dir(prefix: str) -> pathlib.Path:
+    """A fresh temp dir that www-data can enter and write.
+
+    pytest's tmp_path lives under a 0700 root directory that a www-data master
+    or worker cannot traverse, so the tests use their own directories in /tmp.
+    www-data owns it so that a non-root master can create its socket there.
+    """
+    path = pathlib.Path(tempfile.mkdtemp(prefix=prefix))
+    path.chmod(0o755)
+    os.chown(path, WWW_DATA.pw_uid, WWW_DATA.pw_gid)
+    return path
+
+
+# --------------------------------------------------------------------------
+# Processes
+# --------------------------------------------------------------------------
+
+
+def children_of(pid: int) -> list[int]:
+    """Direct children of a host PID (via /proc/PID/task/*/children)."""
+    found: list[int] = []
+    try:
+        for task in pathlib.Path(f"/proc/{pid}/task").iterdir():
+            try:
+                found += [int(p) for p in (task / "children").read_text().split()]
+            except FileNotFoundError:
+                pass
+    except FileNotFoundError:
+        pass
+    return found
+
+
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.02):
+    """Poll predicate() until it returns a truthy value; fail after timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise HarnessError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+def stop_process(proc: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL, one process by PID; always reaps it."""
+    if proc.poll() is not None:
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.kill(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=STOP_TIMEOUT / 2)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+    proc.wait(timeout=STOP_TIMEOUT)
+
+
+def read_environ(pid: int) -> dict[str, str]:
+    raw = pathlib.Path(f"/proc/{pid}/environ").read_bytes()
+    entries = [e.decode(errors="replace") for e in raw.split(b"\0") if e]
+    return dict(e.split("=", 1) if "=" in e else (e, "") for e in entries)
+
+
+def real_uid(pid: int) -> int:
+    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Uid:"):
+            return int(line.split()[1])
+    raise HarnessError(f"no Uid line for pid {pid}")
+
+
+def env_args(variables: dict[str, str]) -> list[str]:
+    """`env -i` arguments: a scrubbed environment holding exactly variables."""
+    return ["-i"] + [f"{k}={v}" for k, v in variables.items()]
+
+
+# --------------------------------------------------------------------------
+# Network namespace and HTTP stand-ins
+# --------------------------------------------------------------------------
+
+
+class NetNamespace:
+    """A named network namespace with only loopback, plus link-local addresses.
+
+    169.254.170.2 (ECS credentials endpoint) and 169.254.169.254 (EC2 IMDS)
+    live on lo here, so no packet can leave the namespace.
+    """
+
+    def __init__(self, tools: Tools, name: str, addresses: list[str]):
+        self.tools = tools
+        self.name = name
+        self.created = False
+        self.addresses = addresses
+
+    def create(self) -> None:
+        self._ip("netns", "add", self.name)
+        self.created = True
+        self._ip("-n", self.name, "link", "set", "lo", "up")
+        for addr in self.addresses:
+            self._ip("-n", self.name, "addr", "add", f"{addr}/32", "dev", "lo")
+
+    def exec_prefix(self) -> list[str]:
+        # `ip netns exec` execs the command in place (no fork), so the PID we
+        # get from Popen is the command's own PID.
+        return [self.tools.ip, "netns", "exec", self.name]
+
+    def delete(self) -> None:
+        if self.created:
+            subprocess.run(
+                [self.tools.ip, "netns", "del", self.name],
+                check=False,
+                capture_output=True,
+                timeout=STOP_TIMEOUT,
+            )
+            self.created = False
+
+    def _ip(self, *args: str) -> None:
+        res = subprocess.run(
+            [self.tools.ip, *args], capture_output=True, text=True, timeout=10
+        )
+        if res.returncode != 0:
+            raise HarnessError(f"ip {' '.join(args)} failed: {res.stderr.strip()}")
+
+
+class HttpStub:
+    """One http_stub.py server inside a network namespace, logging requests."""
+
+    def __init__(self, netns: NetNamespace, workdir: pathlib.Path, mode: str,
+                 bind: str, extra_args: list[str] = ()):
+        self.netns = netns
+        self.mode = mode
+        self.bind = bind
+        self.log_path = workdir / f"{mode}-requests.log"
+        self.ready_path = workdir / f"{mode}.ready"
+        self.stderr_path = workdir / f"{mode}.stderr"
+        self.extra_args = list(extra_args)
+        self.proc: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        self.log_path.write_text("")
+        cmd = self.netns.exec_prefix() + [
+            self.netns.tools.python, str(HERE / "http_stub.py"), self.mode,
+            "--bind", self.bind, "--log", str(self.log_path),
+            "--ready", str(self.ready_path), *self.extra_args,
+        ]
+        with self.stderr_path.open("wb") as err:
+            self.proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=err, stderr=err
+            )
+
+        def up():
+            if self.proc.poll() is not None:
+                raise HarnessError(
+                    f"{self.mode} stub exited: {self.stderr_path.read_text()}"
+                )
+            return self.ready_path.exists()
+
+        wait_for(up, READY_TIMEOUT, f"{self.mode} stub on {self.bind}")
+
+    def lines(self) -> list[str]:
+        return self.log_path.read_text().splitlines()
+
+    def requests(self) -> list[str]:
+        """Request lines ("GET /path"), without the per-connection lines."""
+        return [l for l in self.lines() if not l.startswith("CONNECT ")]
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            stop_process(self.proc)
+
+
+# --------------------------------------------------------------------------
+# php-fpm layouts
+# --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Layout:
+    """Where the variables live and who runs the php-fpm master.
+
+    pid1_is_fpm: php-fpm is the namespace's PID 1 and holds the variables in
+        its own environment; otherwise PID 1 is a root shell holding them and
+        php-fpm is its child started with a scrubbed (`env -i`) environment,
+        so only /proc/1/environ has them.
+    master_is_root: the master runs as root (pool drops to www-data), or as
+        www-data from the start (no `user =` in the pool).
+    """
+
+    id: str
+    pid1_is_fpm: bool
+    master_is_root: bool
+
+    def __str__(self) -> str:
+        return self.id
+
+
+FPM_PID1_ROOT = Layout("fpm-is-pid1-root", pid1_is_fpm=True, master_is_root=True)
+SHELL_PID1_ROOT_MASTER = Layout("shell-pid1-root-master", pid1_is_fpm=False, master_is_root=True)
+FPM_PID1_WWW_DATA = Layout("fpm-is-pid1-www-data", pid1_is_fpm=True, master_is_root=False)
+SHELL_PID1_WWW_DATA_MASTER = Layout("shell-pid1-www-data-master", pid1_is_fpm=False, master_is_root=False)
+
+
+@dataclasses.dataclass
+class FpmSpec:
+    layout: Layout
+    pid1_env: dict[str, str]
+    # Only for shell layouts: the (otherwise empty) environment php-fpm gets.
+    master_env: dict[str, str] = dataclasses.field(default_factory=dict)
+    ini: dict[str, str] = dataclasses.field(default_factory=dict)  # -d k=v
+    pool_env: dict[str, str] = dataclasses.field(default_factory=dict)  # env[k] = v
+    load_extension: bool = True
+    # None: run with -n (no php.ini at all). Otherwise a php.ini for -c; the
+    # compiled-in conf.d scan dir then applies as well.
+    php_ini: Optional[str] = None
+    netns: Optional[NetNamespace] = None
+
+
+@dataclasses.dataclass
+class FastCgiResponse:
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError as exc:
+            raise HarnessError(
+                f"worker did not answer JSON ({exc}); body: {self.body[:2000]!r}"
+            ) from None
+
+
+class FpmInstance:
+    """A php-fpm (and its namespace) started from an FpmSpec."""
+
+    def __init__(self, spec: FpmSpec, tools: Tools, so_path: pathlib.Path,
+                 docroot: pathlib.Path, workdir: pathlib.Path):
+        self.spec = spec
+        self.tools = tools
+        self.so_path = so_path
+        self.docroot = docroot
+        self.workdir = workdir
+        self.socket_path = workdir / "fpm.sock"
+        self.conf_path = workdir / "php-fpm.conf"
+        self.log_path = workdir / "fpm-stderr.log"
+        self.proc: Optional[subprocess.Popen] = None  # unshare (or ip netns exec)
+
+    # ---- command line ---------------------------------------------------
+
+    def fpm_config(self) -> str:
+        pool_user = (
+            # A root master must drop workers to an unprivileged user. A
+            # www-data master cannot switch users, so the pool names none.
+            "user = www-data\ngroup = www-data\n"
+            "listen.owner = www-data\nlisten.group = www-data\n"
+            if self.spec.layout.master_is_root else ""
+        )
+        env_lines = "".join(f"env[{k}] = {v}\n" for k, v in self.spec.pool_env.items())
+        # clear_env is deliberately not set: its default (yes) is the point.
+        return (
+            "[global]\n"
+            "error_log = /proc/self/fd/2\n"
+            "daemonize = no\n"
+            "\n[probe]\n"
+            f"listen = {self.socket_path}\n"
+            "listen.mode = 0666\n"
+            f"{pool_user}"
+            "pm = static\n"
+            "pm.max_children = 1\n"
+            # A fresh worker per request: every request is the first one of a
+            # newly forked worker (after fork, clearenv and setuid).
+            "pm.max_requests = 1\n"
+            # Worker stderr/log goes to the same log, so a value leaked by a
+            # worker would be caught too.
+            "catch_workers_output = yes\n"
+            f"{env_lines}"
+        )
+
+    def fpm_command(self) -> list[str]:
+        cmd = [self.tools.php_fpm, "-F", "-O", "-y", str(self.conf_path)]
+        cmd += ["-n"] if self.spec.php_ini is None else ["-c", self.spec.php_ini]
+        if self.spec.load_extension:
+            cmd += ["-d", f"extension={self.so_path}"]
+        for key, value in self.spec.ini.items():
+            cmd += ["-d", f"{key}={value}"]
+        return cmd
+
+    def command(self) -> list[str]:
+        spec, t = self.spec, self.tools
+        if spec.netns is not None:
+            prefix = spec.netns.exec_prefix() + [t.unshare]
+        else:
+            prefix = [t.unshare, "--net"]
+        # Private PID namespace with its own /proc: /proc/1 is our PID 1.
+        prefix += ["--pid", "--fork", "--mount-proc"]
+
+        drop_to_www_data = [
+            t.setpriv, f"--reuid={WWW_DATA.pw_uid}", f"--regid={WWW_DATA.pw_gid}",
+            "--init-groups",
+        ]
+        as_master = [] if spec.layout.master_is_root else drop_to_www_data
+
+        if spec.layout.pid1_is_fpm:
+            # setpriv and env exec in place: php-fpm itself becomes PID 1.
+            return prefix + as_master + [t.env, *env_args(spec.pid1_env), *self.fpm_command()]
+
+        # PID 1 is a shell that keeps the variables and waits for php-fpm,
+        # which it starts with a scrubbed environment. (`& wait` stops the
+        # shell from exec'ing php-fpm in its place.)
+        return prefix + [
+            t.env, *env_args(spec.pid1_env), t.sh, "-c", '"$@" & wait $!', "sh",
+            *as_master, t.env, *env_args(spec.master_env), *self.fpm_command(),
+        ]
+
+    # ---- lifecycle ------------------------------------------------------
+
+    def start(self) -> None:
+        self.conf_path.write_text(self.fpm_config())
+        self.conf_path.chmod(0o644)
+        # php-fpm reopens error_log=/proc/self/fd/2 by path: a www-data master
+        # must be allowed to open this file for writing.
+        self.log_path.write_bytes(b"")
+        self.log_path.chmod(0o666)
+        with self.log_path.open("ab") as log:
+            self.proc = subprocess.Popen(
+                self.command(), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+            )
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        def ready():
+            if self.proc.poll() is not None:
+                raise HarnessError(f"php-fpm exited with {self.proc.returncode} before listening")
+            if not self.socket_path.exists():
+                return False
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                try:
+                    s.connect(str(self.socket_path))
+                    return True
+                except OSError:
+                    return False
+
+        try:
+            wait_for(ready, READY_TIMEOUT, f"php-fpm socket {self.socket_path}")
+        except HarnessError as exc:
+            raise HarnessError(f"{exc}\nphp-fpm log:\n{self.log()}") from None
+
+    def namespace_pid1(self) -> Optional[int]:
+        """Host PID of the namespace's PID 1 (the child of unshare)."""
+        if self.proc is None:
+            return None
+        kids = children_of(self.proc.pid)
+        return kids[0] if kids else None
+
+    def master_pid(self) -> int:
+        pid1 = wait_for(self.namespace_pid1, READY_TIMEOUT, "namespace PID 1")
+        if self.spec.layout.pid1_is_fpm:
+            return pid1
+        return wait_for(lambda: (children_of(pid1) or [None])[0], READY_TIMEOUT,
+                        "php-fpm master under the PID 1 shell")
+
+    def verify_layout(self) -> None:
+        """Check that the processes really are laid out as the spec says.
+
+        Without this a harness bug (say, variables leaking into the master's
+        environment) could make a test pass for the wrong reason.
+        """
+        spec = self.spec
+        pid1 = wait_for(self.namespace_pid1, READY_TIMEOUT, "namespace PID 1")
+        master = self.master_pid()
+        if not spec.layout.pid1_is_fpm:
+            if real_uid(pid1) != 0:
+                raise HarnessError(f"PID 1 shell uid {real_uid(pid1)} != 0")
+            # The shell keeps its environment block intact, so PID 1's
+            # /proc/PID/environ must be exactly the variables we gave it.
+            # (php-fpm's own block cannot be checked this way: its process
+            # title code overwrites the environment memory at start-up.)
+            pid1_environ = read_environ(pid1)
+            if pid1_environ != spec.pid1_env:
+                raise HarnessError(
+                    f"PID 1 environment names {sorted(pid1_environ)} "
+                    f"!= expected {sorted(spec.pid1_env)}"
+                )
+        expected_uid = 0 if spec.layout.master_is_root else WWW_DATA.pw_uid
+        if real_uid(master) != expected_uid:
+            raise HarnessError(f"master uid {real_uid(master)} != {expected_uid}")
+        comm = pathlib.Path(f"/proc/{master}/comm").read_text().strip()
+        if not comm.startswith("php-fpm"):
+            raise HarnessError(f"expected php-fpm as master, found {comm!r}")
+
+    def stop(self) -> None:
+        """Kill the namespace's PID 1 (which takes the whole namespace down).
+
+        `unshare --fork` does not forward SIGTERM to its child, so signalling
+        unshare would not stop php-fpm; killing PID 1 of a PID namespace kills
+        every process in it, then unshare exits.
+        """
+        if self.proc is None:
+            return
+        # Loop because, if start-up failed early, unshare may not have forked
+        # PID 1 yet: keep looking for it until unshare is gone.
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            pid1 = self.namespace_pid1()
+            if pid1 is not None:
+                try:
+                    os.kill(pid1, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            try:
+                self.proc.wait(timeout=0.1)
+            except subprocess.TimeoutExpired:
+                pass
+        stop_process(self.proc)  # no-op once unshare has exited
+
+    # ---- requests and output -------------------------------------------
+
+    def request(self, script: str, query: str = "",
+                params: Optional[dict[str, str]] = None) -> FastCgiResponse:
+        """One FastCGI request with cgi-fcgi.
+
+        cgi-fcgi forwards its whole environment as FastCGI params, so it runs
+        under `env -i` with only the CGI params: nothing from this test
+        process (and no AWS variable) can reach the worker that way.
+        """
+        fcgi_params = {
+            "GATEWAY_INTERFACE": "CGI/1.1",
+            "REQUEST_METHOD": "GET",
+            "SCRIPT_FILENAME": str(self.docroot / script),
+            "SCRIPT_NAME": f"/{script}",
+            "REQUEST_URI": f"/{script}" + (f"?{query}" if query else ""),
+            "QUERY_STRING": query,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            **(params or {}),
+        }
+        cmd = [self.tools.env, *env_args(fcgi_params), self.tools.cgi_fcgi,
+               "-bind", "-connect", str(self.socket_path)]
+        try:
+            res = subprocess.run(cmd, capture_output=True, timeout=REQUEST_TIMEOUT, env={})
+        except subprocess.TimeoutExpired:
+            raise HarnessError(f"FastCGI request timed out; log:\n{self.log()}") from None
+        if res.returncode != 0:
+            raise HarnessError(
+                f"cgi-fcgi exited {res.returncode}: {res.stderr!r}; log:\n{self.log()}"
+            )
+        head, sep, body = res.stdout.partition(b"\r\n\r\n")
+        if not sep:
+            raise HarnessError(f"no header/body separator in response: {res.stdout[:2000]!r}")
+        headers = {}
+        for line in head.decode(errors="replace").split("\r\n"):
+            key, _, value = line.partition(":")
+            headers[key.strip().lower()] = value.strip()
+        status = headers.get("status", "200")
+        if not status.startswith("200"):
+            raise HarnessError(f"worker answered {status}: {body[:2000]!r}; log:\n{self.log()}")
+        return FastCgiResponse(headers, body)
+
+    def probe(self, names: list[str], params: Optional[dict[str, str]] = None) -> "Probe":
+        query = urllib.parse.urlencode({"names": ",".join(names)})
+        return Probe(self.request("probe.php", query, params).json())
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+# --------------------------------------------------------------------------
+# Probe results
+# --------------------------------------------------------------------------
+
+
+class Probe:
+    """What one worker reported (see probe.php)."""
+
+    def __init__(self, data: dict):
+        self.data = data
+
+    @property
+    def status(self) -> Optional[dict]:
+        return self.data["status"]
+
+    def var(self, name: str) -> dict:
+        return self.data["vars"][name]
+
+    def value_anywhere(self, value: str) -> list[str]:
+        """Where in getenv()/$_SERVER/$_ENV a value shows up (any key)."""
+        where = []
+        for channel, array in self.data["dumps"].items():
+            for key, v in array.items():
+                if isinstance(v, str) and value in v:
+                    where.append(f"{channel}[{key}]")
+        return where
+
+    def captured(self) -> dict:
+        """status['captured'] as a dict (PHP's empty array encodes as [])."""
+        captured = self.status["captured"]
+        return captured if isinstance(captured, dict) else {}
+
+    def source(self, name: str) -> dict:
+        matches = [s for s in self.status["sources"] if s["name"] == name]
+        if len(matches) != 1:
+            raise AssertionError(f"expected one {name!r} source, got {self.status['sources']}")
+        return matches[0]
+
+
+def aws_env_log_lines(log: str) -> list[str]:
+    return [line for line in log.splitlines() if "aws_env: " in line]
