@@ -364,9 +364,29 @@ class FpmInstance:
             f"{env_lines}"
         )
 
+    def scan_dir_without_aws_env(self) -> pathlib.Path:
+        """A copy of the distribution's conf.d minus any file that loads aws_env.
+
+        A machine where aws_env was installed and enabled (phpenmod) would
+        otherwise load it from conf.d too: twice in one test, and at all in
+        the control runs that must go without it.
+        """
+        source = pathlib.Path(self.spec.php_ini).parent / "conf.d"
+        scan_dir = self.workdir / "conf.d"
+        scan_dir.mkdir(mode=0o755)
+        for ini in sorted(source.glob("*.ini")):
+            text = ini.read_text(errors="replace")
+            if "aws_env" not in text:
+                (scan_dir / ini.name).write_text(text)
+        return scan_dir
+
     def fpm_command(self) -> list[str]:
         cmd = [self.tools.php_fpm, "-F", "-O", "-y", str(self.conf_path)]
-        cmd += ["-n"] if self.spec.php_ini is None else ["-c", self.spec.php_ini]
+        if self.spec.php_ini is None:
+            cmd += ["-n"]
+        else:
+            scan_dir = self.scan_dir_without_aws_env()
+            cmd = [self.tools.env, f"PHP_INI_SCAN_DIR={scan_dir}", *cmd, "-c", self.spec.php_ini]
         if self.spec.load_extension:
             cmd += ["-d", f"extension={self.so_path}"]
         for key, value in self.spec.ini.items():
