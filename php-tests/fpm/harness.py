@@ -302,6 +302,16 @@ class FpmSpec:
     # compiled-in conf.d scan dir then applies as well.
     php_ini: Optional[str] = None
     netns: Optional[NetNamespace] = None
+    # An installed module to load instead of the session's build.
+    module: Optional[pathlib.Path] = None
+    # A conf.d to scan exactly as it is (with an empty php.ini): for testing
+    # how an install step enabled the module.
+    ini_scan_dir: Optional[str] = None
+    # Pool files an install step wrote, included from [global]; the test pool
+    # then takes their pool's name so that their settings (clear_env among
+    # them) apply to it.
+    global_includes: list[str] = dataclasses.field(default_factory=list)
+    pool_name: str = "probe"
 
 
 @dataclasses.dataclass
@@ -349,7 +359,8 @@ class FpmInstance:
             "[global]\n"
             "error_log = /proc/self/fd/2\n"
             "daemonize = no\n"
-            "\n[probe]\n"
+            + "".join(f"include = {path}\n" for path in self.spec.global_includes)
+            + f"\n[{self.spec.pool_name}]\n"
             f"listen = {self.socket_path}\n"
             "listen.mode = 0666\n"
             f"{pool_user}"
@@ -382,13 +393,18 @@ class FpmInstance:
 
     def fpm_command(self) -> list[str]:
         cmd = [self.tools.php_fpm, "-F", "-O", "-y", str(self.conf_path)]
-        if self.spec.php_ini is None:
+        if self.spec.ini_scan_dir is not None:
+            empty_ini = self.workdir / "php.ini"
+            empty_ini.write_text("")
+            cmd = [self.tools.env, f"PHP_INI_SCAN_DIR={self.spec.ini_scan_dir}", *cmd,
+                   "-c", str(empty_ini)]
+        elif self.spec.php_ini is None:
             cmd += ["-n"]
         else:
             scan_dir = self.scan_dir_without_aws_env()
             cmd = [self.tools.env, f"PHP_INI_SCAN_DIR={scan_dir}", *cmd, "-c", self.spec.php_ini]
         if self.spec.load_extension:
-            cmd += ["-d", f"extension={self.so_path}"]
+            cmd += ["-d", f"extension={self.spec.module or self.so_path}"]
         for key, value in self.spec.ini.items():
             cmd += ["-d", f"{key}={value}"]
         return cmd
