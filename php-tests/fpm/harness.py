@@ -312,6 +312,8 @@ class FpmSpec:
     # them) apply to it.
     global_includes: list[str] = dataclasses.field(default_factory=list)
     pool_name: str = "probe"
+    # Workers of the pool (pm = static): the churn soak runs several at once.
+    max_children: int = 1
 
 
 @dataclasses.dataclass
@@ -365,7 +367,7 @@ class FpmInstance:
             "listen.mode = 0666\n"
             f"{pool_user}"
             "pm = static\n"
-            "pm.max_children = 1\n"
+            f"pm.max_children = {self.spec.max_children}\n"
             # A fresh worker per request: every request is the first one of a
             # newly forked worker (after fork, clearenv and setuid).
             "pm.max_requests = 1\n"
