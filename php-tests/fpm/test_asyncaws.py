@@ -26,8 +26,16 @@ from harness import SHELL_PID1_ROOT_MASTER, FpmSpec
 
 ECS_ENDPOINT_IP = "169.254.170.2"
 IMDS_IP = "169.254.169.254"
-DEBIAN_FPM_INI = "/etc/php/8.2/fpm/php.ini"
 ASYNCAWS_AUTOLOAD = "/usr/share/php/AsyncAws/Core/autoload.php"
+# php-fpm runs with -n (no php.ini, so any PHP build works, not only Debian's)
+# plus the php.ini-production settings an application relies on here:
+# Debian's PHP library directory, no $_ENV, and no deprecation notices in the
+# response (Debian's AsyncAws release predates the newest PHP).
+WORKER_INI = {
+    "include_path": ".:/usr/share/php",
+    "variables_order": "GPCS",
+    "error_reporting": "E_ALL & ~E_DEPRECATED",
+}
 
 RELATIVE_URI = f"/v2/credentials/{uuid.uuid4()}"
 SERVED = {
@@ -51,14 +59,14 @@ PID1_ENV = {
 @pytest.fixture(scope="module")
 def asyncaws_available(tools):
     """Fail clearly (not deep inside a worker) if AsyncAws Core is unusable."""
-    for path in (DEBIAN_FPM_INI, ASYNCAWS_AUTOLOAD):
-        if not os.path.isfile(path):
-            pytest.fail(f"prerequisite missing: {path} (php8.2-fpm / php-async-aws-core)",
-                        pytrace=False)
+    if not os.path.isfile(ASYNCAWS_AUTOLOAD):
+        pytest.fail(f"prerequisite missing: {ASYNCAWS_AUTOLOAD} (php-async-aws-core)",
+                    pytrace=False)
     check = (f"require '{ASYNCAWS_AUTOLOAD}';"
              "exit(class_exists(AsyncAws\\Core\\Credentials\\ChainProvider::class)"
              " && class_exists(Symfony\\Component\\HttpClient\\HttpClient::class) ? 0 : 1);")
-    res = subprocess.run([tools.php, "-c", DEBIAN_FPM_INI, "-r", check],
+    ini_args = [arg for key, value in WORKER_INI.items() for arg in ("-d", f"{key}={value}")]
+    res = subprocess.run([tools.php, "-n", *ini_args, "-r", check],
                          capture_output=True, text=True, timeout=30, env={})
     if res.returncode != 0:
         pytest.fail(f"AsyncAws Core does not load with {tools.php}: {res.stdout}{res.stderr}",
@@ -95,7 +103,7 @@ def ecs_network(tools, asyncaws_available):
 
 
 def run_asyncaws(launch_fpm, netns, load_extension: bool) -> tuple[dict, str]:
-    spec = FpmSpec(SHELL_PID1_ROOT_MASTER, PID1_ENV, php_ini=DEBIAN_FPM_INI,
+    spec = FpmSpec(SHELL_PID1_ROOT_MASTER, PID1_ENV, ini=WORKER_INI,
                    load_extension=load_extension, netns=netns)
     instance = launch_fpm.start(spec)
     result = instance.request("asyncaws_probe.php").json()
