@@ -1,0 +1,171 @@
+"""CLI start-up: `php -n -d extension=aws_env.so -r ''` against `php -n -r ''`.
+
+`measure()` runs this file as PID 1 of a new PID namespace (with its own
+/proc) holding the ECS Fargate environment, the layout of a container whose
+entrypoint starts PHP: the module then reads its own environment and
+/proc/1/environ, as it would in production. The two commands alternate,
+each pair in turn order (AB BA AB ...), so drift and ordering hit both alike.
+
+Per run: wall time from spawn to reap (what a shell pays for `php ...`), and
+from the child's rusage its CPU time, minor page faults and involuntary
+context switches (how often a busy machine took the CPU away). Optionally,
+the instructions each command executes, counted by callgrind: a measure of
+the work itself that no other load on the machine can disturb.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+sys.dont_write_bytecode = True
+
+MEASURES = ("wall_ns", "cpu_ns", "minor_faults", "involuntary_switches")
+
+
+class BenchError(Exception):
+    pass
+
+
+def commands(php: str, extension: str) -> dict[str, list[str]]:
+    return {
+        "without": [php, "-n", "-r", ""],
+        "with": [php, "-n", "-d", f"extension={extension}", "-r", ""],
+    }
+
+
+def timed_run(argv: list[str]) -> dict[str, int]:
+    """One run, output discarded."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        actions = [(os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)]
+        start = time.perf_counter_ns()
+        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
+        _, status, usage = os.wait4(pid, 0)
+        wall = time.perf_counter_ns() - start
+    finally:
+        os.close(devnull)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        raise BenchError(f"{' '.join(argv)} failed (wait status {status})")
+    return {
+        "wall_ns": wall,
+        "cpu_ns": int((usage.ru_utime + usage.ru_stime) * 1e9),
+        "minor_faults": usage.ru_minflt,
+        "involuntary_switches": usage.ru_nivcsw,
+    }
+
+
+def check(php: str, extension: str, expected: list[str]) -> None:
+    """Fails unless the module loads and captures the Fargate variables here,
+    and the baseline runs without it. Names only: no value is printed."""
+    probe = 'echo json_encode(extension_loaded("aws_env") ? array_keys(aws_env_status()["captured"]) : null);'
+    loaded = subprocess.run([php, "-n", "-d", f"extension={extension}", "-r", probe],
+                            capture_output=True, text=True)
+    baseline = subprocess.run([php, "-n", "-r", probe], capture_output=True, text=True)
+    captured = json.loads(loaded.stdout or "null") if loaded.returncode == 0 else None
+    if loaded.stderr or sorted(captured or []) != sorted(expected):
+        raise BenchError(f"php with aws_env: status {loaded.returncode}, captured {loaded.stdout!r}, "
+                         f"expected {expected}; stderr: {loaded.stderr.strip()}")
+    if baseline.returncode != 0 or baseline.stdout != "null":
+        raise BenchError(f"php without aws_env: status {baseline.returncode}, output {baseline.stdout!r}")
+
+
+def sample(php: str, extension: str, pairs: int, warmup: int) -> dict[str, dict[str, list[int]]]:
+    argvs = commands(php, extension)
+    runs = {key: {measure: [] for measure in MEASURES} for key in argvs}
+    for number in range(warmup + pairs):
+        order = ("without", "with") if number % 2 == 0 else ("with", "without")
+        for key in order:
+            result = timed_run(argvs[key])
+            if number >= warmup:
+                for measure in MEASURES:
+                    runs[key][measure].append(result[measure])
+    return runs
+
+
+def instructions(php: str, extension: str) -> dict[str, int] | None:
+    """Instructions executed by each command (user space, whole process),
+    from callgrind; None when valgrind is not installed."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        return None
+    counts = {}
+    for key, argv in commands(php, extension).items():
+        done = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+                              capture_output=True, text=True)
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if done.returncode != 0 or found is None:
+            raise BenchError(f"callgrind failed on {' '.join(argv)}: {done.stderr.strip()[-500:]}")
+        counts[key] = int(found.group(1))
+    return counts
+
+
+def summarise(runs: dict, counted: dict[str, int] | None) -> dict:
+    summary: dict = {}
+    for key, measures in runs.items():
+        wall_q1, _, wall_q3 = statistics.quantiles(measures["wall_ns"], n=4)
+        summary[key] = {
+            "runs": len(measures["wall_ns"]),
+            "median_wall_ms": statistics.median(measures["wall_ns"]) / 1e6,
+            "q1_wall_ms": wall_q1 / 1e6,
+            "q3_wall_ms": wall_q3 / 1e6,
+            "median_cpu_ms": statistics.median(measures["cpu_ns"]) / 1e6,
+            "median_minor_faults": statistics.median(measures["minor_faults"]),
+            "mean_involuntary_switches": statistics.mean(measures["involuntary_switches"]),
+            "instructions": counted[key] if counted else None,
+        }
+    pair_diffs = [w - wo for w, wo in zip(runs["with"]["wall_ns"], runs["without"]["wall_ns"])]
+    summary["wall_ratio"] = summary["with"]["median_wall_ms"] / summary["without"]["median_wall_ms"]
+    summary["cpu_ratio"] = summary["with"]["median_cpu_ms"] / summary["without"]["median_cpu_ms"]
+    summary["median_paired_diff_ms"] = statistics.median(pair_diffs) / 1e6
+    summary["instruction_ratio"] = counted["with"] / counted["without"] if counted else None
+    return summary
+
+
+def measure(php: str, extension: str, pairs: int, warmup: int, unshare: str, environment: dict,
+            captured_names: list[str], count_instructions: bool) -> dict:
+    """Runs this file inside a fresh PID namespace and returns its summary."""
+    command = [unshare, "--pid", "--fork", "--mount-proc", "--kill-child",
+               sys.executable, __file__, "--php", php, "--extension", extension,
+               "--pairs", str(pairs), "--warmup", str(warmup),
+               "--expect", json.dumps(captured_names)]
+    if count_instructions:
+        command.append("--instructions")
+    done = subprocess.run(command, env=environment, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise BenchError(f"CLI start-up benchmark failed ({done.returncode}): {done.stderr.strip()}")
+    return json.loads(done.stdout)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--php", required=True)
+    parser.add_argument("--extension", required=True)
+    parser.add_argument("--pairs", type=int, required=True)
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--expect", required=True, help="JSON list of the names aws_env must capture")
+    parser.add_argument("--instructions", action="store_true", help="also count instructions with callgrind")
+    args = parser.parse_args()
+    if os.getpid() != 1:
+        print("cli_startup.py: run me through measure() (PID 1 of a PID namespace)", file=sys.stderr)
+        return 2
+    try:
+        check(args.php, args.extension, json.loads(args.expect))
+        runs = sample(args.php, args.extension, args.pairs, args.warmup)
+        counted = instructions(args.php, args.extension) if args.instructions else None
+    except BenchError as error:
+        print(f"cli_startup.py: {error}", file=sys.stderr)
+        return 1
+    json.dump(summarise(runs, counted), sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

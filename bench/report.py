@@ -1,0 +1,221 @@
+"""The benchmark report: machine, versions, result tables and the targets."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import os
+import pathlib
+import platform
+import subprocess
+
+import fpm_throughput
+
+# The issue's targets. A miss is reported, never relaxed.
+TARGET_B_OVER_A_PERSISTENT = 0.99
+TARGET_B_OVER_C = 1.00
+TARGET_CLI_OVERHEAD = 0.03
+TARGET_PARSE_1MIB_NS = 1_000_000
+PARSE_1MIB_IDS = ("environ_parse/many_entries/1MiB", "environ_parse/one_large_value/1MiB")
+
+
+def first_line(command: list[str]) -> str:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except OSError as error:
+        return f"unavailable ({error})"
+    text = (done.stdout or done.stderr).strip()
+    return text.splitlines()[0] if text else "unknown"
+
+
+def machine() -> dict:
+    cpuinfo = pathlib.Path("/proc/cpuinfo").read_text()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
+                  if line.startswith("model name")), platform.processor() or "unknown")
+    meminfo = pathlib.Path("/proc/meminfo").read_text()
+    mem_kib = int(next(line.split()[1] for line in meminfo.splitlines() if line.startswith("MemTotal:")))
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "ram_gib": round(mem_kib / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "os": first_line(["sh", "-c", ". /etc/os-release && echo \"$PRETTY_NAME\""]),
+    }
+
+
+def versions(tools: fpm_throughput.Tools, php: str) -> dict:
+    return {
+        "php": first_line([php, "-n", "-v"]),
+        "php-fpm": first_line([tools.php_fpm, "-n", "-v"]),
+        "nginx": first_line([tools.nginx, "-v"]),
+        "wrk": first_line([tools.wrk, "-v"]).split(" Copyright")[0],
+        "rustc": first_line(["rustc", "--version"]),
+        "aws_env": first_line([php, "-n", "-d", f"extension={tools.extension}", "-r",
+                               'echo phpversion("aws_env");']),
+        "commit": first_line(["git", "-C", str(fpm_throughput.HERE.parent), "rev-parse", "--short", "HEAD"]),
+    }
+
+
+def criterion_results(home: pathlib.Path) -> dict[str, dict]:
+    """Criterion's median estimate (ns) and its 95 % interval, per benchmark."""
+    found = []
+    for benchmark_file in home.glob("**/new/benchmark.json"):
+        benchmark = json.loads(benchmark_file.read_text())
+        estimates = json.loads((benchmark_file.parent / "estimates.json").read_text())
+        median = estimates["median"]
+        throughput = benchmark.get("throughput") or {}
+        # Source order: by group and function, then by input size.
+        order = (benchmark["group_id"], benchmark.get("function_id") or "", throughput.get("Bytes", 0))
+        found.append((order, benchmark["full_id"], {
+            "median_ns": median["point_estimate"],
+            "low_ns": median["confidence_interval"]["lower_bound"],
+            "high_ns": median["confidence_interval"]["upper_bound"],
+            "throughput": throughput,
+        }))
+    return {full_id: row for _, full_id, row in sorted(found)}
+
+
+@dataclasses.dataclass
+class Verdict:
+    name: str
+    measured: str
+    met: bool
+
+
+def round_ratios(mode: dict, top: str, bottom: str) -> list[float]:
+    """`top`/`bottom` throughput in each round, runs that were neighbours in time."""
+    return [r["results"][top]["rps"] / r["results"][bottom]["rps"] for r in mode["rounds"]]
+
+
+def throughput_verdict(name: str, ratio: float, per_round: list[float], target: float) -> Verdict:
+    spread = f"{ratio:.3f} (rounds: {min(per_round):.3f} – {max(per_round):.3f})"
+    return Verdict(name, spread, ratio >= target)
+
+
+def verdicts(fpm: dict | None, cli: dict | None, micro: dict) -> list[Verdict]:
+    checks = []
+    if fpm is not None:
+        for mode in fpm["modes"]:
+            summary = mode["summary"]
+            if mode["mode"] == "persistent":
+                checks.append(throughput_verdict(
+                    f"(b) >= {TARGET_B_OVER_A_PERSISTENT:.2f} x (a), persistent workers",
+                    summary["b"]["ratio_to_a"], round_ratios(mode, "b", "a"), TARGET_B_OVER_A_PERSISTENT))
+            checks.append(throughput_verdict(
+                f"(b) >= {TARGET_B_OVER_C:.2f} x (c), {mode['mode']} workers",
+                summary["b"]["median_rps"] / summary["c"]["median_rps"], round_ratios(mode, "b", "c"),
+                TARGET_B_OVER_C))
+    if cli is not None:
+        overhead = cli["wall_ratio"] - 1
+        checks.append(Verdict(f"CLI start-up overhead <= {TARGET_CLI_OVERHEAD:.0%}",
+                              f"{overhead:+.1%} wall (CPU {cli['cpu_ratio'] - 1:+.1%}"
+                              + (f", instructions {cli['instruction_ratio'] - 1:+.1%}" if cli["instruction_ratio"] else "")
+                              + ")", overhead <= TARGET_CLI_OVERHEAD))
+    for full_id in PARSE_1MIB_IDS:
+        if full_id in micro:
+            median = micro[full_id]["median_ns"]
+            checks.append(Verdict(f"`{full_id}` <= 1 ms", format_ns(median), median <= TARGET_PARSE_1MIB_NS))
+    return checks
+
+
+def format_ns(ns: float) -> str:
+    for unit, scale in (("ms", 1e6), ("µs", 1e3)):
+        if ns >= scale:
+            return f"{ns / scale:.3g} {unit}"
+    return f"{ns:.3g} ns"
+
+
+def markdown(results: dict) -> str:
+    out = []
+    info, ver = results["machine"], results["versions"]
+    out.append(f"Run {results['date']}, mode `{results['mode']}`"
+               + (" (smoke: no thresholds, numbers meaningless)" if results["mode"] == "smoke" else "") + ".\n")
+    out.append(f"- Machine: {info['cpus']} CPUs ({info['cpu_model']}), {info['ram_gib']} GiB RAM, "
+               f"{info['os']}, Linux {info['kernel']}; load average {results['load_before']:.2f} before, "
+               f"{results['load_after']:.2f} after")
+    out.append(f"- Versions: {ver['php']}; {ver['php-fpm']}; {ver['nginx']}; {ver['wrk']}; {ver['rustc']}; "
+               f"aws_env {ver['aws_env']} (commit {ver['commit']})")
+    if results.get("fpm"):
+        out += fpm_tables(results["fpm"])
+    if results.get("cli"):
+        out += cli_table(results["cli"])
+    if results.get("micro"):
+        out += micro_table(results["micro"])
+    if results["mode"] == "full":
+        out.append("\n### Targets\n")
+        out.append("| target | measured | |")
+        out.append("|---|---|---|")
+        for verdict in results["verdicts"]:
+            out.append(f"| {verdict['name']} | {verdict['measured']} | {'met' if verdict['met'] else '**MISSED**'} |")
+    return "\n".join(out) + "\n"
+
+
+def fpm_tables(fpm: dict) -> list[str]:
+    settings = fpm["settings"]
+    out = ["\n### php-fpm throughput\n",
+           f"nginx -> php-fpm (unix socket) -> `hello.php`; pm = static, {settings['workers']} workers, "
+           f"opcache on; wrk -t1 -c{settings['connections']}, "
+           + (f"at most {settings['cap']} requests in {settings['duration_s']} s" if settings["cap"]
+              else f"{settings['duration_s']} s") + " per run, "
+           + (f"{settings['rounds']} interleaved rounds (a b c d, b c d a, c d a b, d a b c, ...)." if settings["rounds"] > 1
+              else "one round (a b c d).")]
+    for mode in fpm["modes"]:
+        loads = [r["loadavg"] for r in mode["rounds"]]
+        out.append(f"\n{mode['label'][0].upper()}{mode['label'][1:]} "
+                   f"(load average during the rounds: {min(loads):.1f} – {max(loads):.1f}):\n")
+        out.append("| config | median req/s | min – max req/s | ratio to (a) | per-round ratio: median (min – max) "
+                   "| pool CPU per request | CPU ratio to (a) | median p50 / p99 latency |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        for key, row in mode["summary"].items():
+            out.append(
+                f"| ({key}) {row['label']} | {row['median_rps']:.0f} | {row['min_rps']:.0f} – {row['max_rps']:.0f} "
+                f"| **{row['ratio_to_a']:.3f}** | {row['round_ratio_median']:.3f} "
+                f"({row['round_ratio_min']:.3f} – {row['round_ratio_max']:.3f}) "
+                f"| {row['median_cpu_us_per_request']:.0f} µs | {row['cpu_ratio_to_a']:.3f} "
+                f"| {row['median_p50_latency_us'] / 1000:.2f} / {row['median_p99_latency_us'] / 1000:.2f} ms |")
+    return out
+
+
+def cli_table(cli: dict) -> list[str]:
+    out = ["\n### CLI start-up\n",
+           f"`php -n -r ''` against `php -n -d extension=aws_env.so -r ''`, {cli['without']['runs']} runs each, "
+           "alternating, in a PID namespace whose PID 1 holds the Fargate environment.\n",
+           "| command | median wall | wall quartiles | median CPU (user+sys) | minor page faults "
+           "| involuntary context switches (mean) | instructions (callgrind) |",
+           "|---|---:|---:|---:|---:|---:|---:|"]
+    for key, label in (("without", "`php -n -r ''`"), ("with", "`php -n -d extension=… -r ''`")):
+        row = cli[key]
+        counted = f"{row['instructions']:,}" if row["instructions"] else "not measured"
+        out.append(f"| {label} | {row['median_wall_ms']:.2f} ms | {row['q1_wall_ms']:.2f} – {row['q3_wall_ms']:.2f} ms "
+                   f"| {row['median_cpu_ms']:.2f} ms | {row['median_minor_faults']:.0f} "
+                   f"| {row['mean_involuntary_switches']:.1f} | {counted} |")
+    ratios = f"wall **{cli['wall_ratio']:.3f}**, CPU {cli['cpu_ratio']:.3f}"
+    if cli["instruction_ratio"]:
+        ratios += f", instructions {cli['instruction_ratio']:.3f}"
+    out.append(f"\nRatios with/without: {ratios}; median paired wall difference "
+               f"{cli['median_paired_diff_ms'] * 1000:+.0f} µs.")
+    return out
+
+
+def micro_table(micro: dict) -> list[str]:
+    out = ["\n### Criterion micro-benchmarks\n",
+           "| benchmark | median | 95 % interval of the median | rate |",
+           "|---|---:|---:|---:|"]
+    for full_id, row in micro.items():
+        out.append(f"| `{full_id}` | {format_ns(row['median_ns'])} "
+                   f"| {format_ns(row['low_ns'])} – {format_ns(row['high_ns'])} | {rate(row)} |")
+    return out
+
+
+def rate(row: dict) -> str:
+    throughput = row["throughput"]
+    if "Bytes" in throughput:
+        return f"{throughput['Bytes'] / row['median_ns'] * 1e9 / 2**30:.2f} GiB/s"
+    if "Elements" in throughput:
+        return f"{format_ns(row['median_ns'] / throughput['Elements'])} per name"
+    return ""
+
+
+def now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
