@@ -7,7 +7,9 @@ mode, one pool (one worker, else as in fpm_throughput) runs under
 `valgrind --tool=callgrind` twice, serving a few and then more requests
 through `cgi-fcgi`; every process's count (master, and every worker a fresh
 mode forks) is summed, and the difference divided by the difference in
-requests is the cost of one request, start-up and shut-down cancelled out.
+requests is the cost of one request. What is counted is the engine's request
+start-up (where aws_env injects), the script, the request shut-down and a
+worker's module shut-down: see COUNTED_FUNCTIONS.
 Requests go straight to the pool's socket: nginx's work is the same for all.
 """
 
@@ -28,6 +30,16 @@ import fpm_throughput as fpm
 # Requests per run: (few, more). A fresh worker per request is slow under
 # valgrind (each one is a fork of the instrumented master), so fewer.
 REQUESTS = {"persistent": (40, 140), "fresh": (10, 40)}
+# Only what a worker does for PHP: each request, and a worker's module
+# shut-down when it exits (every request, with a fresh worker per request).
+# That is all the code aws_env adds to a worker, and it leaves out the
+# master's start-up and its timers (which tick with elapsed time, and time
+# under valgrind is long), and php-fpm's fork: a child inherits the counts of
+# its parent, which would count the master once per fresh worker.
+COUNTED_FUNCTIONS = ["--collect-atstart=no"] + [
+    f"--toggle-collect={function}"
+    for function in ("php_request_startup", "php_execute_script", "php_request_shutdown", "php_module_shutdown")
+]
 STARTUP_TIMEOUT = 120.0  # seconds: php-fpm starts slowly under valgrind
 REQUEST_TIMEOUT = 60.0
 
@@ -52,14 +64,22 @@ def counted_run(config: fpm.Config, mode: fpm.Mode, requests: int, tools: fpm.To
         shutil.copy(fpm.HERE / "www" / "hello.php", script)
         settings = fpm.Settings(rounds=1, duration_s=0, warmup_s=0, cap=0, workers=1, connections=1)
         conf = work / f"fpm-{config.key}.conf"
-        conf.write_text(fpm.fpm_conf(config, mode, settings, work))
+        # Stopping waits for every worker to end gracefully, through its
+        # module shut-down, so that each run counts the same final work.
+        conf.write_text(fpm.fpm_conf(config, mode, settings, work).replace(
+            "[global]\n", "[global]\nprocess_control_timeout = 60s\n", 1))
         php_log = work / f"php-{config.key}.log"
         php_log.touch()
         shutil.chown(php_log, fpm.POOL_USER, fpm.POOL_USER)
+        # Workers write their own counts, as the pool user.
+        counts = work / "counts"
+        counts.mkdir()
+        counts.chmod(0o1777)
         console = work / "console"
         command = [
             tools.unshare, "--pid", "--fork", "--mount-proc", "--kill-child",
-            valgrind, "--tool=callgrind", f"--callgrind-out-file={work}/callgrind.%p",
+            valgrind, "--tool=callgrind", f"--callgrind-out-file={counts}/callgrind.%p",
+            *COUNTED_FUNCTIONS,
             tools.php_fpm, "--nodaemonize", "--fpm-config", str(conf),
             *fpm.php_ini_args(config, tools, work),
         ]
@@ -78,7 +98,10 @@ def counted_run(config: fpm.Config, mode: fpm.Mode, requests: int, tools: fpm.To
                 cgi_fcgi_request(cgi_fcgi, pool.socket_path, script)
         finally:
             stop_slowly(pool)
-        return sum(collected(path) for path in work.glob("callgrind.*"))
+        files = list(counts.glob("callgrind.*"))
+        if len(files) < 2:
+            raise fpm.BenchError(f"({config.key}) {mode.key}: callgrind wrote no worker counts")
+        return sum(collected(path) for path in files)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
