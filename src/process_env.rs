@@ -4,22 +4,58 @@
 //! synchronise: see the safety contract of [`inject_missing`].
 
 use std::collections::HashSet;
-use std::ffi::OsStr;
+use std::ffi::{CStr, OsStr, c_char};
 use std::os::unix::ffi::OsStrExt;
 
 use crate::capture::CapturedVar;
 
 /// The current environment in environ format, so that it goes through the
 /// same parser as a file source.
+///
+/// It reads the `environ` that libc's `getenv()` and `setenv()` use, not the
+/// one `std::env::vars_os()` reads. Upstream PHP loads extensions with
+/// `RTLD_DEEPBIND`, which binds this library's `environ` to libc's own
+/// definition; but an executable with a copy relocation of `environ` (as the
+/// `php` and `php-fpm` built from PHP's sources have) holds the live one, and
+/// libc's own definition then stays empty for the life of the process.
 pub fn environ_bytes() -> Vec<u8> {
     let mut bytes = Vec::new();
-    for (name, value) in std::env::vars_os() {
-        bytes.extend_from_slice(name.as_bytes());
-        bytes.push(b'=');
-        bytes.extend_from_slice(value.as_bytes());
-        bytes.push(0);
+    let environ = live_environ();
+    if environ.is_null() {
+        return bytes;
+    }
+    // SAFETY: `environ` is a NULL-terminated array of NUL-terminated strings,
+    // and callers run where nothing writes the environment meanwhile (module
+    // start-up); each entry is copied at once.
+    unsafe {
+        let mut cursor = environ;
+        while !(*cursor).is_null() {
+            bytes.extend_from_slice(CStr::from_ptr(*cursor).to_bytes());
+            bytes.push(0);
+            cursor = cursor.add(1);
+        }
     }
     bytes
+}
+
+/// The `environ` array that the global symbol scope, which libc's own
+/// references were bound through, resolves to: the executable's copy if it
+/// has one, else libc's. Null if it cannot be found.
+fn live_environ() -> *const *const c_char {
+    // SAFETY: dlopen(NULL) returns the main program's handle, whose lookup
+    // order is the global scope (the executable, then its libraries). The
+    // handle is left open: the main program is never unloaded anyway.
+    unsafe {
+        let program = libc::dlopen(std::ptr::null(), libc::RTLD_LAZY);
+        if program.is_null() {
+            return std::ptr::null();
+        }
+        let symbol = libc::dlsym(program, c"environ".as_ptr());
+        if symbol.is_null() {
+            return std::ptr::null();
+        }
+        *symbol.cast::<*const *const c_char>()
+    }
 }
 
 fn has_value(name: &str) -> bool {

@@ -8,9 +8,8 @@ use ext_php_rs::ffi::{
 use ext_php_rs::zend::ModuleEntry;
 
 use super::state::{self, guarded};
-use super::status::{VERSION, injection_key};
+use super::status::{VERSION, injection_key, var_states};
 use crate::capture::SourceStatus;
-use crate::process_env::VarState;
 
 // Declared by hand from ext/standard/info.h (PHP 8.2 to 8.4).
 unsafe extern "C" {
@@ -49,7 +48,8 @@ fn print_table() {
             };
             row(&format!("Source: {}", source.label()), &outcome);
         }
-        for var in &runtime.capture.vars {
+        let states = var_states(state);
+        for (var, var_state) in runtime.capture.vars.iter().zip(states) {
             let source = runtime
                 .capture
                 .sources
@@ -61,7 +61,7 @@ fn print_table() {
                 &format!(
                     "from {source}, {} bytes, {}",
                     var.value.len(),
-                    VarState::of(&var.name, &state.injected).key()
+                    var_state.key()
                 ),
             );
         }

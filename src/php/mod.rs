@@ -1,6 +1,7 @@
 //! The FFI edge: everything that talks to PHP. The decisions live in the
 //! pure modules; this only reads settings, calls them and reports.
 
+mod env_lock;
 pub mod hooks;
 pub mod info;
 pub mod ini;

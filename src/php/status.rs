@@ -6,6 +6,7 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 
+use super::env_lock::EnvLock;
 use super::state::{self, ModuleState};
 use crate::capture::SourceReport;
 use crate::process_env::VarState;
@@ -52,16 +53,30 @@ fn status_array(state: &ModuleState) -> ext_php_rs::error::Result<ZBox<ZendHashT
     }
     status.insert("sources", sources)?;
 
+    let states = var_states(state);
     let mut captured = ZendHashTable::new();
-    for var in &runtime.capture.vars {
+    for (var, var_state) in runtime.capture.vars.iter().zip(states) {
         let mut entry = ZendHashTable::new();
         entry.insert("source", var.source.key())?;
         entry.insert("length", count(var.value.len()))?;
-        entry.insert("state", VarState::of(&var.name, &state.injected).key())?;
+        entry.insert("state", var_state.key())?;
         captured.insert(var.name.as_str(), entry)?;
     }
     status.insert("captured", captured)?;
     Ok(status)
+}
+
+/// Where each captured variable stands now, in capture order. Read under
+/// PHP's environment lock, as other threads' `putenv()` may run meanwhile.
+pub fn var_states(state: &ModuleState) -> Vec<VarState> {
+    let _env = EnvLock::acquire();
+    state
+        .runtime
+        .capture
+        .vars
+        .iter()
+        .map(|var| VarState::of(&var.name, &state.injected))
+        .collect()
 }
 
 fn source_array(source: &SourceReport) -> ext_php_rs::error::Result<ZBox<ZendHashTable>> {
