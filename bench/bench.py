@@ -22,6 +22,7 @@ sys.dont_write_bytecode = True
 
 import cli_startup  # noqa: E402
 import ecs_env  # noqa: E402
+import fpm_instructions  # noqa: E402
 import fpm_throughput  # noqa: E402
 import report  # noqa: E402
 
@@ -86,6 +87,12 @@ def main() -> int:
         started = time.monotonic()
         results["fpm"] = fpm_throughput.run(settings, tools, progress)
         progress(f"{time.monotonic() - started:.0f} s")
+
+        if not args.smoke:
+            print("==> php-fpm instructions per request (callgrind)", flush=True)
+            started = time.monotonic()
+            results["fpm_instructions"] = fpm_instructions.run(tools, progress)
+            progress(f"{time.monotonic() - started:.0f} s")
 
         print("==> CLI start-up", flush=True)
         started = time.monotonic()

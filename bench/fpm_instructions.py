@@ -15,7 +15,6 @@ Requests go straight to the pool's socket: nginx's work is the same for all.
 
 from __future__ import annotations
 
-import dataclasses
 import pathlib
 import re
 import shutil
@@ -29,7 +28,7 @@ import fpm_throughput as fpm
 
 # Requests per run: (few, more). A fresh worker per request is slow under
 # valgrind (each one is a fork of the instrumented master), so fewer.
-REQUESTS = {"persistent": (40, 140), "fresh": (10, 40)}
+REQUESTS = {"persistent": (40, 540), "fresh": (10, 40)}
 # Only what a worker does for PHP: each request, and a worker's module
 # shut-down when it exits (every request, with a fresh worker per request).
 # That is all the code aws_env adds to a worker, and it leaves out the
@@ -62,6 +61,7 @@ def counted_run(config: fpm.Config, mode: fpm.Mode, requests: int, tools: fpm.To
         work.chmod(0o755)
         script = work / "hello.php"
         shutil.copy(fpm.HERE / "www" / "hello.php", script)
+        fpm.age_for_opcache(script)
         settings = fpm.Settings(rounds=1, duration_s=0, warmup_s=0, cap=0, workers=1, connections=1)
         conf = work / f"fpm-{config.key}.conf"
         # Stopping waits for every worker to end gracefully, through its
@@ -144,15 +144,3 @@ def run(tools: fpm.Tools, progress) -> dict | None:
         results[mode.key] = {"requests": [few, more], "per_request": per_config}
     return results
 
-
-def summary_rows(results: dict) -> list[dict]:
-    rows = []
-    for mode in fpm.MODES:
-        per_request = results[mode.key]["per_request"]
-        for config in fpm.CONFIGS:
-            rows.append(dataclasses.asdict(config) | {
-                "mode": mode.key,
-                "instructions": per_request[config.key],
-                "ratio_to_a": per_request[config.key] / per_request["a"],
-            })
-    return rows

@@ -138,6 +138,8 @@ def markdown(results: dict) -> str:
                f"aws_env {ver['aws_env']} (commit {ver['commit']})")
     if results.get("fpm"):
         out += fpm_tables(results["fpm"])
+    if results.get("fpm_instructions"):
+        out += instructions_table(results["fpm_instructions"])
     if results.get("cli"):
         out += cli_table(results["cli"])
     if results.get("micro"):
@@ -174,6 +176,22 @@ def fpm_tables(fpm: dict) -> list[str]:
                 f"({row['round_ratio_min']:.3f} – {row['round_ratio_max']:.3f}) "
                 f"| {row['median_cpu_us_per_request']:.0f} µs | {row['cpu_ratio_to_a']:.3f} "
                 f"| {row['median_p50_latency_us'] / 1000:.2f} / {row['median_p99_latency_us'] / 1000:.2f} ms |")
+    return out
+
+
+def instructions_table(counted: dict) -> list[str]:
+    out = ["\n### php-fpm instructions per request (callgrind)\n",
+           "One worker per pool, requests straight to its socket; instructions in the engine's request "
+           "start-up (where aws_env injects), the script, the request shut-down and a worker's module "
+           "shut-down (every request, with a fresh worker per request), per request. Not disturbed by "
+           "other load on the machine.\n",
+           "| config | persistent workers | ratio to (a) | fresh worker per request | ratio to (a) |",
+           "|---|---:|---:|---:|---:|"]
+    persistent, fresh = counted["persistent"]["per_request"], counted["fresh"]["per_request"]
+    for config in fpm_throughput.CONFIGS:
+        key = config.key
+        out.append(f"| ({key}) {config.label} | {persistent[key]:,.0f} | {persistent[key] / persistent['a']:.3f} "
+                   f"| {fresh[key]:,.0f} | {fresh[key] / fresh['a']:.3f} |")
     return out
 
 
