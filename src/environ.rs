@@ -38,14 +38,28 @@ pub struct Parsed<'a> {
     pub skipped: Skipped,
 }
 
+/// The bytes a name may hold after its first: `[A-Za-z0-9_]`. A table, since
+/// every name of a large environ goes through it.
+const NAME_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || b == b'_';
+        byte += 1;
+    }
+    table
+};
+
 /// Whether `name` is a portable environment variable name. Anything else
 /// (spaces, dashes, non-ASCII) is refused rather than passed on, since a
 /// worker could not rely on it anyway.
 pub fn is_valid_name(name: &[u8]) -> bool {
     match name.split_first() {
         Some((first, rest)) => {
-            (first.is_ascii_alphabetic() || *first == b'_')
-                && rest.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            !first.is_ascii_digit()
+                && NAME_BYTE[usize::from(*first)]
+                && rest.iter().all(|&b| NAME_BYTE[usize::from(b)])
         }
         None => false,
     }
@@ -53,8 +67,22 @@ pub fn is_valid_name(name: &[u8]) -> bool {
 
 /// Splits one `NAME=VALUE` chunk; `None` when the chunk has no `=`.
 pub fn split_entry(chunk: &[u8]) -> Option<(&[u8], &[u8])> {
-    let equals = chunk.iter().position(|&b| b == b'=')?;
+    let equals = memchr::memchr(b'=', chunk)?;
     Some((&chunk[..equals], &chunk[equals + 1..]))
+}
+
+/// The non-empty chunks between NUL bytes. memchr, not a byte-by-byte split:
+/// a large value is most of what a large environ holds.
+fn chunks(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut start = 0;
+    memchr::memchr_iter(0, bytes)
+        .chain(std::iter::once(bytes.len()))
+        .map(move |end| {
+            let chunk = &bytes[start..end];
+            start = end + 1;
+            chunk
+        })
+        .filter(|chunk| !chunk.is_empty())
 }
 
 /// Parses environ bytes. Empty chunks (runs of NULs, the final NUL, or an
@@ -62,8 +90,7 @@ pub fn split_entry(chunk: &[u8]) -> Option<(&[u8], &[u8])> {
 /// final NUL is accepted.
 pub fn parse(bytes: &[u8]) -> Parsed<'_> {
     let mut parsed = Parsed::default();
-    let mut seen: HashSet<&[u8]> = HashSet::new();
-    for chunk in bytes.split(|&b| b == 0).filter(|chunk| !chunk.is_empty()) {
+    for chunk in chunks(bytes) {
         let Some((name, value)) = split_entry(chunk) else {
             parsed.skipped.without_equals += 1;
             continue;
@@ -72,16 +99,18 @@ pub fn parse(bytes: &[u8]) -> Parsed<'_> {
             parsed.skipped.invalid_name += 1;
             continue;
         }
-        if !seen.insert(name) {
-            parsed.skipped.duplicate += 1;
-            continue;
-        }
         // A valid name is ASCII, so this conversion cannot fail.
         let Ok(name) = std::str::from_utf8(name) else {
             unreachable!("valid names are ASCII")
         };
         parsed.entries.push(Entry { name, value });
     }
+    // Duplicates go once every entry is known, so that the set is sized once
+    // instead of growing entry by entry (most of the cost of a large environ).
+    let mut seen: HashSet<&str> = HashSet::with_capacity(parsed.entries.len());
+    let before = parsed.entries.len();
+    parsed.entries.retain(|entry| seen.insert(entry.name));
+    parsed.skipped.duplicate = before - parsed.entries.len();
     parsed
 }
 
@@ -191,6 +220,20 @@ mod tests {
             }]
         );
         assert_eq!(parsed.skipped.duplicate, 2);
+    }
+
+    #[test]
+    fn name_table_agrees_with_the_rule_for_every_byte() {
+        for byte in 0..=u8::MAX {
+            let first = byte.is_ascii_alphabetic() || byte == b'_';
+            let later = byte.is_ascii_alphanumeric() || byte == b'_';
+            assert_eq!(is_valid_name(&[byte]), first, "first byte {byte:#04x}");
+            assert_eq!(
+                is_valid_name(&[b'A', byte]),
+                later,
+                "later byte {byte:#04x}"
+            );
+        }
     }
 
     #[test]
