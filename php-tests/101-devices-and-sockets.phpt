@@ -1,5 +1,5 @@
 --TEST--
-Character devices are refused as not regular files without being read; a unix socket cannot be opened and is an error
+Character devices and unix sockets are refused as not regular files without being read
 --EXTENSIONS--
 aws_env
 --INI--
@@ -29,4 +29,4 @@ unlink($socket);
 file /dev/zero: not_regular_file entries=0 skipped=0 error=not a regular file
 file /dev/null: not_regular_file entries=0 skipped=0 error=not a regular file
 file /dev/urandom: not_regular_file entries=0 skipped=0 error=not a regular file
-file %s/aws_env-101.sock: error entries=0 skipped=0 error=No such device or address
+file %s/aws_env-101.sock: not_regular_file entries=0 skipped=0 error=not a regular file (No such device or address)

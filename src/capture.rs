@@ -187,6 +187,15 @@ pub struct FileFailure {
 
 impl From<io::Error> for FileFailure {
     fn from(error: io::Error) -> Self {
+        // open() refuses a unix socket (and a device without a driver) with
+        // ENXIO before there is a descriptor to fstat: it is still a path
+        // that is not a regular file, and should be reported as one.
+        if error.raw_os_error() == Some(libc::ENXIO) {
+            return FileFailure {
+                status: SourceStatus::NotRegularFile,
+                error: Some(format!("not a regular file ({})", os_error_text(&error))),
+            };
+        }
         let status = match error.kind() {
             io::ErrorKind::NotFound => SourceStatus::NotFound,
             io::ErrorKind::PermissionDenied => SourceStatus::PermissionDenied,

@@ -348,15 +348,15 @@ fn character_devices_are_not_regular_files() {
 }
 
 #[test]
-fn unix_socket_cannot_be_opened_and_is_an_error() {
+fn unix_socket_is_not_a_regular_file_although_open_refuses_it() {
     let scratch = Scratch::new("socket");
     let socket = scratch.path("socket");
     let _listener = UnixListener::bind(&socket).expect("bind a unix socket");
     assert_eq!(
         file_outcome(&socket),
         (
-            SourceStatus::Error,
-            Some("No such device or address".into())
+            SourceStatus::NotRegularFile,
+            Some("not a regular file (No such device or address)".into())
         )
     );
 }
