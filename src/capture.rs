@@ -1,7 +1,6 @@
 //! Capture: the allowlisted variables of each source, first source first,
 //! with where each one came from and what happened to each source.
 
-use std::collections::HashSet;
 use std::fs::File;
 use std::io::{self, Read};
 use std::os::unix::fs::OpenOptionsExt;
@@ -131,14 +130,10 @@ pub struct Sources<'a> {
 /// later source can still supply it.
 pub fn capture(names: &NameList, sources: &Sources<'_>) -> Capture {
     let mut capture = Capture::default();
-    let mut taken: HashSet<String> = HashSet::new();
     let mut take = |kind: SourceKind, bytes: &[u8], path: Option<PathBuf>| {
         let parsed = environ::parse(bytes);
         for entry in &parsed.entries {
-            if !entry.value.is_empty()
-                && names.matches(entry.name)
-                && taken.insert(entry.name.to_owned())
-            {
+            if !entry.value.is_empty() && names.matches(entry.name) {
                 capture.vars.push(CapturedVar {
                     name: entry.name.to_owned(),
                     value: entry.value.to_vec(),
@@ -175,7 +170,12 @@ pub fn capture(names: &NameList, sources: &Sources<'_>) -> Capture {
             )),
         },
     }
+    // Sources were taken in order and the sort is stable, so the first of
+    // each name is the one from the earliest source.
     capture.vars.sort_by(|a, b| a.name.cmp(&b.name));
+    capture
+        .vars
+        .dedup_by(|later, first| later.name == first.name);
     capture
 }
 
