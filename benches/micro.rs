@@ -7,14 +7,13 @@
 //! The `inject` group writes this process's environment: it is the only
 //! thing in the process that touches the environment, on one thread.
 
-use std::collections::HashSet;
 use std::hint::black_box;
 use std::path::PathBuf;
 
 use aws_env::capture::{self, CapturedVar, Sources};
 use aws_env::environ;
 use aws_env::names::{DEFAULT_NAMES, NameList};
-use aws_env::process_env;
+use aws_env::process_env::{Injector, VarState};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 /// What ECS Fargate puts into every container; the default allowlist
@@ -185,7 +184,8 @@ fn remove_all(vars: &[CapturedVar]) {
     }
 }
 
-/// `inject_missing` as `sapi_module.activate` calls it on every request.
+/// `Injector::inject_missing` as `sapi_module.activate` calls it on every
+/// request.
 fn inject(c: &mut Criterion) {
     let vars = fargate_capture();
     let mut group = c.benchmark_group("inject");
@@ -195,12 +195,12 @@ fn inject(c: &mut Criterion) {
         b.iter_batched(
             || {
                 remove_all(&vars);
-                HashSet::new()
+                Injector::new(&vars)
             },
-            |mut injected| {
+            |mut injector| {
                 // SAFETY: single-threaded, see `remove_all`.
-                unsafe { process_env::inject_missing(black_box(&vars), &mut injected) };
-                injected
+                unsafe { black_box(&mut injector).inject_missing() };
+                injector
             },
             BatchSize::PerIteration,
         )
@@ -208,14 +208,18 @@ fn inject(c: &mut Criterion) {
 
     // Every later request of a persistent worker: everything is there.
     remove_all(&vars);
-    let mut injected = HashSet::new();
+    let mut injector = Injector::new(&vars);
     // SAFETY: single-threaded, see `remove_all`.
-    unsafe { process_env::inject_missing(&vars, &mut injected) };
+    unsafe { injector.inject_missing() };
     group.bench_function("steady_state_all_present", |b| {
         // SAFETY: single-threaded, see `remove_all`.
-        b.iter(|| unsafe { process_env::inject_missing(black_box(&vars), &mut injected) })
+        b.iter(|| unsafe { black_box(&mut injector).inject_missing() })
     });
-    assert_eq!(injected.len(), vars.len());
+    for var in &vars {
+        // SAFETY: single-threaded, see `remove_all`.
+        let state = unsafe { injector.state_of(&var.name) };
+        assert_eq!(state, VarState::Injected, "{}", var.name);
+    }
     group.finish();
     remove_all(&vars);
 }

@@ -1,11 +1,9 @@
 //! The process environment: read once at start-up, written when injecting.
 //!
 //! This is the one module that writes the environment, which libc does not
-//! synchronise: see the safety contract of [`inject_missing`].
+//! synchronise: see the safety contract of [`Injector::inject_missing`].
 
-use std::collections::HashSet;
-use std::ffi::{CStr, OsStr, c_char};
-use std::os::unix::ffi::OsStrExt;
+use std::ffi::{CStr, CString, c_char};
 
 use crate::capture::CapturedVar;
 
@@ -42,6 +40,18 @@ pub fn environ_bytes() -> Vec<u8> {
 /// references were bound through, resolves to: the executable's copy if it
 /// has one, else libc's. Null if it cannot be found.
 fn live_environ() -> *const *const c_char {
+    let slot = environ_slot();
+    if slot.is_null() {
+        return std::ptr::null();
+    }
+    // SAFETY: `slot` is the address of the `environ` variable itself, which
+    // lives as long as the program.
+    unsafe { *slot }
+}
+
+/// The address of that `environ` variable. It never moves, so it can be
+/// looked up once; the array it points to changes as variables are added.
+fn environ_slot() -> *const *const *const c_char {
     // SAFETY: dlopen(NULL) returns the main program's handle, whose lookup
     // order is the global scope (the executable, then its libraries). The
     // handle is left open: the main program is never unloaded anyway.
@@ -50,36 +60,184 @@ fn live_environ() -> *const *const c_char {
         if program.is_null() {
             return std::ptr::null();
         }
-        let symbol = libc::dlsym(program, c"environ".as_ptr());
-        if symbol.is_null() {
-            return std::ptr::null();
-        }
-        *symbol.cast::<*const *const c_char>()
+        libc::dlsym(program, c"environ".as_ptr()).cast()
     }
 }
 
-fn has_value(name: &str) -> bool {
-    std::env::var_os(name).is_some_and(|value| !value.is_empty())
+/// The environment as it stood after the last check: the array's address
+/// and its entry pointers, as addresses (so the state stays `Send`).
+///
+/// If both are unchanged, so is the environment: libc's `setenv` never
+/// frees or rewrites the strings it made, and PHP's `putenv()` swaps its own
+/// strings back out at the end of each request, before the next check.
+#[derive(Default)]
+struct EnvironSnapshot {
+    array: usize,
+    entries: Vec<usize>,
 }
 
-/// Sets each captured variable that the environment lacks or holds empty, and
-/// records its name in `injected`. A non-empty value is left alone: it came
-/// from the pool's `env[]`, the FastCGI-independent environment the user chose.
+impl EnvironSnapshot {
+    /// # Safety
+    ///
+    /// `array` is null or a NULL-terminated array, not written meanwhile.
+    unsafe fn matches(&self, array: *const *const c_char) -> bool {
+        if array as usize != self.array || array.is_null() {
+            return false;
+        }
+        for (index, &entry) in self.entries.iter().enumerate() {
+            // SAFETY: the array had this many entries when it was taken and
+            // is at the same address; reading stops at its NULL terminator.
+            let current = unsafe { *array.add(index) };
+            if current as usize != entry {
+                return false;
+            }
+        }
+        // SAFETY: every earlier slot matched a non-NULL entry, so this slot
+        // is still within the array.
+        unsafe { (*array.add(self.entries.len())).is_null() }
+    }
+
+    /// # Safety
+    ///
+    /// As for [`Self::matches`].
+    unsafe fn take(&mut self, array: *const *const c_char) {
+        self.array = array as usize;
+        self.entries.clear();
+        if array.is_null() {
+            return;
+        }
+        let mut cursor = array;
+        // SAFETY: the array is NULL-terminated.
+        unsafe {
+            while !(*cursor).is_null() {
+                self.entries.push(*cursor as usize);
+                cursor = cursor.add(1);
+            }
+        }
+    }
+}
+
+/// The captured variables as C strings, made once at start-up (in php-fpm:
+/// in the master, so every worker inherits them), so that injecting on every
+/// request neither allocates nor copies: it asks libc for each name and sets
+/// only what is missing.
+pub struct Injector {
+    vars: Vec<PreparedVar>,
+    /// The address of `environ`, as an address; 0 if it was not found.
+    environ_slot: usize,
+    /// The environment after the last injection, to skip the next check
+    /// when nothing changed, as between the requests of a php-fpm worker.
+    after_last_check: EnvironSnapshot,
+}
+
+struct PreparedVar {
+    name: CString,
+    value: CString,
+    /// aws_env set it in this process.
+    injected: bool,
+}
+
+impl Injector {
+    /// Every captured variable can be prepared: the environ parser gives
+    /// names of `[A-Za-z0-9_]` and values without NUL. One that could not be
+    /// is left out rather than set wrong.
+    pub fn new(vars: &[CapturedVar]) -> Self {
+        let vars = vars
+            .iter()
+            .filter_map(|var| {
+                Some(PreparedVar {
+                    name: CString::new(var.name.as_bytes()).ok()?,
+                    value: CString::new(var.value.as_slice()).ok()?,
+                    injected: false,
+                })
+            })
+            .collect();
+        Injector {
+            vars,
+            environ_slot: environ_slot() as usize,
+            after_last_check: EnvironSnapshot::default(),
+        }
+    }
+
+    fn environ_array(&self) -> *const *const c_char {
+        let slot = self.environ_slot as *const *const *const c_char;
+        if slot.is_null() {
+            return std::ptr::null();
+        }
+        // SAFETY: a non-zero slot is the address of `environ`, which lives
+        // as long as the program.
+        unsafe { *slot }
+    }
+
+    /// Sets each captured variable that the environment lacks or holds
+    /// empty. A non-empty value is left alone: it came from the pool's
+    /// `env[]`, the FastCGI-independent environment the user chose.
+    ///
+    /// # Safety
+    ///
+    /// No other thread may read or write the environment during the call: at
+    /// module start-up, or in a php-fpm worker, which serves one request at a
+    /// time.
+    pub unsafe fn inject_missing(&mut self) {
+        let before = self.environ_array();
+        // SAFETY: the caller guarantees no concurrent environment access.
+        if unsafe { self.after_last_check.matches(before) } {
+            return;
+        }
+        for var in &mut self.vars {
+            // SAFETY: the caller guarantees no concurrent environment access.
+            if unsafe { has_value(&var.name) } {
+                continue;
+            }
+            // SAFETY: as above; both strings are NUL-terminated, and setenv
+            // copies them. It fails only when out of memory, which leaves
+            // the variable absent, as `aws_env_status()` will then say.
+            if unsafe { libc::setenv(var.name.as_ptr(), var.value.as_ptr(), 1) } == 0 {
+                var.injected = true;
+            }
+        }
+        let after = self.environ_array();
+        // SAFETY: as above.
+        unsafe { self.after_last_check.take(after) };
+    }
+
+    /// Where the captured variable `name` stands in the environment now.
+    ///
+    /// # Safety
+    ///
+    /// No other thread may write the environment during the call.
+    pub unsafe fn state_of(&self, name: &str) -> VarState {
+        let Some(var) = self
+            .vars
+            .iter()
+            .find(|var| var.name.as_bytes() == name.as_bytes())
+        else {
+            return VarState::Absent;
+        };
+        // SAFETY: the caller guarantees no concurrent environment writes.
+        if !unsafe { has_value(&var.name) } {
+            VarState::Absent
+        } else if var.injected {
+            VarState::Injected
+        } else {
+            VarState::Kept
+        }
+    }
+}
+
+/// Whether the environment holds `name` with a non-empty value, without
+/// copying it.
 ///
 /// # Safety
 ///
-/// No other thread may read or write the environment during the call: at
-/// module start-up, or in a php-fpm worker, which serves one request at a time.
-pub unsafe fn inject_missing(vars: &[CapturedVar], injected: &mut HashSet<String>) {
-    for var in vars {
-        if has_value(&var.name) {
-            continue;
-        }
-        // SAFETY: the caller guarantees no concurrent environment access; the
-        // name is a valid variable name and the value holds no NUL (both come
-        // from the environ parser), so `set_var` has nothing to reject.
-        unsafe { std::env::set_var(&var.name, OsStr::from_bytes(&var.value)) };
-        injected.insert(var.name.clone());
+/// No other thread may write the environment during the call.
+unsafe fn has_value(name: &CStr) -> bool {
+    // SAFETY: `name` is NUL-terminated; getenv returns null or a pointer to
+    // a NUL-terminated value that stays valid while nothing writes the
+    // environment, and only its first byte is read.
+    unsafe {
+        let value = libc::getenv(name.as_ptr());
+        !value.is_null() && *value != 0
     }
 }
 
@@ -96,16 +254,6 @@ pub enum VarState {
 }
 
 impl VarState {
-    pub fn of(name: &str, injected: &HashSet<String>) -> Self {
-        if !has_value(name) {
-            VarState::Absent
-        } else if injected.contains(name) {
-            VarState::Injected
-        } else {
-            VarState::Kept
-        }
-    }
-
     pub fn key(self) -> &'static str {
         match self {
             VarState::Injected => "injected",
@@ -119,6 +267,7 @@ impl VarState {
 mod tests {
     use super::*;
     use crate::capture::SourceKind;
+    use std::os::unix::ffi::OsStrExt;
 
     fn var(name: &str, value: &[u8]) -> CapturedVar {
         CapturedVar {
@@ -144,14 +293,13 @@ mod tests {
             std::env::set_var(empty, "");
             std::env::set_var(present, "pool-value");
         }
-        let vars = [
+        let mut injector = Injector::new(&[
             var(missing, b"captured-\xff"),
             var(empty, b"captured-empty"),
             var(present, b"captured-present"),
-        ];
-        let mut injected = HashSet::new();
+        ]);
         // SAFETY: as above.
-        unsafe { inject_missing(&vars, &mut injected) };
+        unsafe { injector.inject_missing() };
 
         assert_eq!(
             std::env::var_os(missing).unwrap().as_bytes(),
@@ -159,17 +307,44 @@ mod tests {
         );
         assert_eq!(std::env::var_os(empty).unwrap(), "captured-empty");
         assert_eq!(std::env::var_os(present).unwrap(), "pool-value");
-        assert_eq!(VarState::of(missing, &injected), VarState::Injected);
-        assert_eq!(VarState::of(empty, &injected), VarState::Injected);
-        assert_eq!(VarState::of(present, &injected), VarState::Kept);
-        assert_eq!(
-            VarState::of("AWS_ENV_TEST_NEVER_SET", &injected),
-            VarState::Absent
-        );
+        // SAFETY: as above.
+        unsafe {
+            assert_eq!(injector.state_of(missing), VarState::Injected);
+            assert_eq!(injector.state_of(empty), VarState::Injected);
+            assert_eq!(injector.state_of(present), VarState::Kept);
+            assert_eq!(
+                injector.state_of("AWS_ENV_TEST_NEVER_SET"),
+                VarState::Absent
+            );
+        }
         assert!(
             environ_bytes()
                 .split(|b| *b == 0)
                 .any(|entry| entry == b"AWS_ENV_TEST_PRESENT=pool-value")
+        );
+
+        // Something emptied one in place (same array, another string in
+        // its slot): a later request sees the change and injects it again.
+        // SAFETY: as above.
+        unsafe {
+            std::env::set_var(missing, "");
+            injector.inject_missing();
+        }
+        assert_eq!(
+            std::env::var_os(missing).unwrap().as_bytes(),
+            b"captured-\xff"
+        );
+
+        // A later request after something removed one: injected again.
+        // SAFETY: as above.
+        unsafe {
+            std::env::remove_var(missing);
+            assert_eq!(injector.state_of(missing), VarState::Absent);
+            injector.inject_missing();
+        }
+        assert_eq!(
+            std::env::var_os(missing).unwrap().as_bytes(),
+            b"captured-\xff"
         );
     }
 }

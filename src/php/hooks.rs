@@ -2,14 +2,13 @@
 //! of every request. Each body runs under [`guarded`], so that no panic
 //! reaches PHP.
 
-use std::collections::HashSet;
 use std::ffi::CStr;
 
 use ext_php_rs::zend::{SapiModule, SapiRequestInfo};
 
 use super::state::{self, ModuleState, guarded};
 use super::{ini, log};
-use crate::process_env;
+use crate::process_env::{self, Injector};
 use crate::runtime::{FPM_SAPI, Injection, Runtime};
 
 const SUCCESS: i32 = 0;
@@ -37,16 +36,16 @@ fn start() {
         log::notice(&runtime.startup_line());
     }
 
-    let mut injected = HashSet::new();
+    let mut injector = Injector::new(&runtime.capture.vars);
     if runtime.injection == Injection::AtStartup {
         // SAFETY: MINIT runs before the SAPI starts any request or thread.
-        unsafe { process_env::inject_missing(&runtime.capture.vars, &mut injected) };
+        unsafe { injector.inject_missing() };
     }
     state::set_inject_every_request(runtime.injection == Injection::EveryRequest);
     *state::lock() = Some(ModuleState {
         sapi,
         runtime,
-        injected,
+        injector,
     });
 }
 
@@ -100,9 +99,7 @@ pub fn request_activate(_info: &SapiRequestInfo) {
         if let Some(state) = guard.as_mut() {
             // SAFETY: only php-fpm injects per request, and a php-fpm worker
             // serves one request at a time on one thread.
-            unsafe {
-                process_env::inject_missing(&state.runtime.capture.vars, &mut state.injected)
-            };
+            unsafe { state.injector.inject_missing() };
         }
     });
 }

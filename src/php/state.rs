@@ -1,17 +1,17 @@
 //! The module's process-wide state: what MINIT decided, and which names this
 //! process's environment received from aws_env.
 
-use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use crate::process_env::Injector;
 use crate::runtime::Runtime;
 
 pub struct ModuleState {
     pub sapi: String,
     pub runtime: Runtime,
-    pub injected: HashSet<String>,
+    pub injector: Injector,
 }
 
 static STATE: Mutex<Option<ModuleState>> = Mutex::new(None);

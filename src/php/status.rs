@@ -75,7 +75,8 @@ pub fn var_states(state: &ModuleState) -> Vec<VarState> {
         .capture
         .vars
         .iter()
-        .map(|var| VarState::of(&var.name, &state.injected))
+        // SAFETY: PHP's environment lock is held, so no putenv() writes.
+        .map(|var| unsafe { state.injector.state_of(&var.name) })
         .collect()
 }
 
