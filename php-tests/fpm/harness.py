@@ -314,6 +314,10 @@ class FpmSpec:
     pool_name: str = "probe"
     # Workers of the pool (pm = static): the churn soak runs several at once.
     max_children: int = 1
+    # 1: a fresh worker per request, so every request is the first one of a
+    # newly forked worker (after fork, clearenv and setuid). 0: persistent
+    # workers, which serve request after request.
+    max_requests: int = 1
 
 
 @dataclasses.dataclass
@@ -368,9 +372,7 @@ class FpmInstance:
             f"{pool_user}"
             "pm = static\n"
             f"pm.max_children = {self.spec.max_children}\n"
-            # A fresh worker per request: every request is the first one of a
-            # newly forked worker (after fork, clearenv and setuid).
-            "pm.max_requests = 1\n"
+            f"pm.max_requests = {self.spec.max_requests}\n"
             # Worker stderr/log goes to the same log, so a value leaked by a
             # worker would be caught too.
             "catch_workers_output = yes\n"
