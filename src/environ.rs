@@ -65,10 +65,40 @@ pub fn is_valid_name(name: &[u8]) -> bool {
     }
 }
 
-/// Splits one `NAME=VALUE` chunk; `None` when the chunk has no `=`.
-pub fn split_entry(chunk: &[u8]) -> Option<(&[u8], &[u8])> {
-    let equals = memchr::memchr(b'=', chunk)?;
-    Some((&chunk[..equals], &chunk[equals + 1..]))
+/// What one chunk between NULs holds.
+#[derive(Debug, PartialEq, Eq)]
+enum Chunk<'a> {
+    WithoutEquals,
+    InvalidName,
+    Entry { name: &'a [u8], value: &'a [u8] },
+}
+
+/// Finds a chunk's first `=` and checks the name on the way: one pass over
+/// the name, which every entry has, instead of a search and a check.
+fn classify(chunk: &[u8]) -> Chunk<'_> {
+    for (at, &byte) in chunk.iter().enumerate() {
+        if byte == b'=' {
+            // Every byte before it is a name byte; a name also needs a first
+            // one, and one that is not a digit.
+            let name = &chunk[..at];
+            return match name.first() {
+                Some(first) if !first.is_ascii_digit() => Chunk::Entry {
+                    name,
+                    value: &chunk[at + 1..],
+                },
+                _ => Chunk::InvalidName,
+            };
+        }
+        if !NAME_BYTE[usize::from(byte)] {
+            // Not a name: all that is left to tell is whether an `=` follows,
+            // which memchr finds faster in a long run of junk.
+            return match memchr::memchr(b'=', &chunk[at..]) {
+                Some(_) => Chunk::InvalidName,
+                None => Chunk::WithoutEquals,
+            };
+        }
+    }
+    Chunk::WithoutEquals
 }
 
 /// The non-empty chunks between NUL bytes. memchr, not a byte-by-byte split:
@@ -89,16 +119,25 @@ fn chunks(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// empty input) are not entries and are not counted as malformed; a missing
 /// final NUL is accepted.
 pub fn parse(bytes: &[u8]) -> Parsed<'_> {
-    let mut parsed = Parsed::default();
+    let mut parsed = Parsed {
+        // One slot per 64 bytes, about a container environment's average
+        // entry: most environs then need no regrowth, and a wrong guess costs
+        // only one, or at most half the input's size in unused capacity.
+        entries: Vec::with_capacity(bytes.len() / 64),
+        skipped: Skipped::default(),
+    };
     for chunk in chunks(bytes) {
-        let Some((name, value)) = split_entry(chunk) else {
-            parsed.skipped.without_equals += 1;
-            continue;
+        let (name, value) = match classify(chunk) {
+            Chunk::Entry { name, value } => (name, value),
+            Chunk::WithoutEquals => {
+                parsed.skipped.without_equals += 1;
+                continue;
+            }
+            Chunk::InvalidName => {
+                parsed.skipped.invalid_name += 1;
+                continue;
+            }
         };
-        if !is_valid_name(name) {
-            parsed.skipped.invalid_name += 1;
-            continue;
-        }
         // A valid name is ASCII, so this conversion cannot fail.
         let Ok(name) = std::str::from_utf8(name) else {
             unreachable!("valid names are ASCII")
@@ -106,8 +145,11 @@ pub fn parse(bytes: &[u8]) -> Parsed<'_> {
         parsed.entries.push(Entry { name, value });
     }
     // Duplicates go once every entry is known, so that the set is sized once
-    // instead of growing entry by entry (most of the cost of a large environ).
-    let mut seen: HashSet<&str> = HashSet::with_capacity(parsed.entries.len());
+    // instead of growing entry by entry. foldhash rather than std's SipHash:
+    // hashing was most of the cost of a small environ, and its per-process
+    // random seed still keeps crafted collisions out of reach.
+    let mut seen: HashSet<&str, foldhash::fast::RandomState> =
+        HashSet::with_capacity_and_hasher(parsed.entries.len(), Default::default());
     let before = parsed.entries.len();
     parsed.entries.retain(|entry| seen.insert(entry.name));
     parsed.skipped.duplicate = before - parsed.entries.len();
@@ -220,6 +262,20 @@ mod tests {
             }]
         );
         assert_eq!(parsed.skipped.duplicate, 2);
+    }
+
+    #[test]
+    fn classify_tells_every_kind_of_chunk_apart() {
+        let entry = |name: &'static [u8], value: &'static [u8]| Chunk::Entry { name, value };
+        assert_eq!(classify(b"A_1=x=y"), entry(b"A_1", b"x=y"));
+        assert_eq!(classify(b"_="), entry(b"_", b""));
+        assert_eq!(classify(b"JUNK"), Chunk::WithoutEquals);
+        assert_eq!(classify(b"NOT A NAME"), Chunk::WithoutEquals);
+        assert_eq!(classify(b"=x"), Chunk::InvalidName);
+        assert_eq!(classify(b"1A=x"), Chunk::InvalidName);
+        assert_eq!(classify(b"A-B=x"), Chunk::InvalidName);
+        assert_eq!(classify(b"A B C=x"), Chunk::InvalidName);
+        assert_eq!(classify(b"\xff="), Chunk::InvalidName);
     }
 
     #[test]
