@@ -254,34 +254,6 @@ fn read_bounded(file: File) -> Result<Vec<u8>, FileFailure> {
 mod tests {
     use super::*;
     use crate::names::DEFAULT_NAMES;
-    use std::io::Write;
-
-    struct Scratch(PathBuf);
-
-    impl Scratch {
-        fn new(tag: &str) -> Self {
-            let dir =
-                std::env::temp_dir().join(format!("aws_env-capture-{tag}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            Scratch(dir)
-        }
-
-        fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
-            let path = self.0.join(name);
-            std::fs::File::create(&path)
-                .unwrap()
-                .write_all(bytes)
-                .unwrap();
-            path
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 
     fn defaults() -> NameList {
         NameList::parse(DEFAULT_NAMES.as_bytes())
@@ -293,45 +265,6 @@ mod tests {
             .iter()
             .map(|v| (v.name.as_str(), v.value.as_slice(), v.source))
             .collect()
-    }
-
-    #[test]
-    fn process_environment_wins_over_file() {
-        let scratch = Scratch::new("precedence");
-        let file = scratch.file("environ", b"AWS_REGION=from-file\0AWS_ROLE_ARN=arn-file\0");
-        let capture = capture(
-            &defaults(),
-            &Sources {
-                process_environ: b"AWS_REGION=from-process\0",
-                environ_file: Some(&file),
-            },
-        );
-        assert_eq!(
-            found(&capture),
-            [
-                ("AWS_REGION", &b"from-process"[..], SourceKind::Process),
-                ("AWS_ROLE_ARN", &b"arn-file"[..], SourceKind::File),
-            ]
-        );
-        assert_eq!(capture.sources[1].status, SourceStatus::Read);
-        assert_eq!(capture.sources[1].entries, 2);
-    }
-
-    #[test]
-    fn empty_process_value_lets_the_file_supply_it() {
-        let scratch = Scratch::new("empty");
-        let file = scratch.file("environ", b"AWS_REGION=from-file\0AWS_DEFAULT_REGION=\0");
-        let capture = capture(
-            &defaults(),
-            &Sources {
-                process_environ: b"AWS_REGION=\0",
-                environ_file: Some(&file),
-            },
-        );
-        assert_eq!(
-            found(&capture),
-            [("AWS_REGION", &b"from-file"[..], SourceKind::File)]
-        );
     }
 
     #[test]
@@ -365,54 +298,6 @@ mod tests {
             },
         );
         assert_eq!(capture.vars[0].value, b"\xff\x01=\n");
-    }
-
-    #[test]
-    fn missing_file_is_not_found() {
-        let scratch = Scratch::new("missing");
-        let capture = capture(
-            &defaults(),
-            &Sources {
-                process_environ: b"",
-                environ_file: Some(&scratch.0.join("nope")),
-            },
-        );
-        let file = &capture.sources[1];
-        assert_eq!(file.status, SourceStatus::NotFound);
-        assert_eq!(file.error.as_deref(), Some("No such file or directory"));
-    }
-
-    #[test]
-    fn directory_is_not_a_regular_file() {
-        let scratch = Scratch::new("dir");
-        let failure = read_environ_file(&scratch.0).unwrap_err();
-        assert_eq!(failure.status, SourceStatus::NotRegularFile);
-    }
-
-    #[test]
-    fn fifo_is_refused_without_blocking() {
-        let scratch = Scratch::new("fifo");
-        let fifo = scratch.0.join("fifo");
-        let status = std::process::Command::new("mkfifo")
-            .arg(&fifo)
-            .status()
-            .expect("mkfifo runs");
-        assert!(status.success());
-        let failure = read_environ_file(&fifo).unwrap_err();
-        assert_eq!(failure.status, SourceStatus::NotRegularFile);
-    }
-
-    #[test]
-    fn file_size_limit_is_inclusive() {
-        let scratch = Scratch::new("size");
-        let limit = MAX_ENVIRON_FILE_BYTES as usize;
-        let at_limit = scratch.file("at", &vec![0u8; limit]);
-        assert_eq!(read_environ_file(&at_limit).unwrap().len(), limit);
-        let over = scratch.file("over", &vec![0u8; limit + 1]);
-        assert_eq!(
-            read_environ_file(&over).unwrap_err().status,
-            SourceStatus::TooLarge
-        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::os::unix::net::UnixListener;
 use std::path::{Path, PathBuf};
 
 use aws_env::capture::{
-    Capture, MAX_ENVIRON_FILE_BYTES, SourceStatus, Sources, capture, read_environ_file,
+    Capture, MAX_ENVIRON_FILE_BYTES, SourceKind, SourceStatus, Sources, capture, read_environ_file,
 };
 use aws_env::environ::{self, Entry, Skipped};
 use aws_env::names::{DEFAULT_NAMES, NameList};
@@ -217,6 +217,34 @@ fn duplicate_name_whose_first_value_is_empty_is_not_captured_from_that_source() 
     );
     assert!(captured.vars.is_empty());
     assert_eq!(captured.sources[0].skipped, skipped(0, 0, 1));
+}
+
+#[test]
+fn process_environment_wins_over_the_file() {
+    // The baseline the empty-value row departs from: the first source that
+    // has a name non-empty supplies it.
+    let scratch = Scratch::new("precedence");
+    let file = scratch.file("environ", b"AWS_REGION=from-file\0AWS_ROLE_ARN=arn-file\0");
+    let captured = capture(
+        &defaults(),
+        &Sources {
+            process_environ: b"AWS_REGION=from-process\0",
+            environ_file: Some(&file),
+        },
+    );
+    let found: Vec<_> = captured
+        .vars
+        .iter()
+        .map(|var| (var.name.as_str(), var.value.as_slice(), var.source))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("AWS_REGION", &b"from-process"[..], SourceKind::Process),
+            ("AWS_ROLE_ARN", &b"arn-file"[..], SourceKind::File),
+        ]
+    );
+    assert_eq!(captured.sources[1].entries, 2);
 }
 
 #[test]
