@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import statistics
 import os
 import pathlib
 import platform
@@ -150,7 +151,27 @@ def markdown(results: dict) -> str:
         out.append("|---|---|---|")
         for verdict in results["verdicts"]:
             out.append(f"| {verdict['name']} | {verdict['measured']} | {'met' if verdict['met'] else '**MISSED**'} |")
+    if results.get("fpm"):
+        out += noise_floor(results["fpm"])
     return "\n".join(out) + "\n"
+
+
+def noise_floor(fpm: dict) -> list[str]:
+    """(a) against (c): neither loads an extension, and callgrind counts
+    about the same instructions per request for both, so how far their
+    measured ratio strays from 1.00 shows how well this run can tell (b)
+    from (c). Shown, never judged."""
+    out = ["\n### Noise floor: (a) against (c)\n",
+           "Neither loads an extension and both execute about the same instructions per request "
+           "(see the callgrind table), so their throughput ratio would be close to 1.000 on a quiet, "
+           "steady machine. How far it strays shows how well this run can tell (b) from (c).\n",
+           "| mode | (a) / (c), medians | per-round (a) / (c): median (min – max) |",
+           "|---|---:|---:|"]
+    for mode in fpm["modes"]:
+        summary, per_round = mode["summary"], round_ratios(mode, "a", "c")
+        out.append(f"| {mode['mode']} | {summary['a']['median_rps'] / summary['c']['median_rps']:.3f} "
+                   f"| {statistics.median(per_round):.3f} ({min(per_round):.3f} – {max(per_round):.3f}) |")
+    return out
 
 
 def fpm_tables(fpm: dict) -> list[str]:
