@@ -40,12 +40,16 @@ pub fn environ_bytes() -> Vec<u8> {
 /// references were bound through, resolves to: the executable's copy if it
 /// has one, else libc's. Null if it cannot be found.
 fn live_environ() -> *const *const c_char {
-    let slot = environ_slot();
+    environ_in(environ_slot())
+}
+
+/// The array `slot` (from [`environ_slot`]) points to now; null if `slot` is.
+fn environ_in(slot: *const *const *const c_char) -> *const *const c_char {
     if slot.is_null() {
         return std::ptr::null();
     }
-    // SAFETY: `slot` is the address of the `environ` variable itself, which
-    // lives as long as the program.
+    // SAFETY: a non-null slot is the address of the `environ` variable
+    // itself, which lives as long as the program.
     unsafe { *slot }
 }
 
@@ -160,13 +164,7 @@ impl Injector {
     }
 
     fn environ_array(&self) -> *const *const c_char {
-        let slot = self.environ_slot as *const *const *const c_char;
-        if slot.is_null() {
-            return std::ptr::null();
-        }
-        // SAFETY: a non-zero slot is the address of `environ`, which lives
-        // as long as the program.
-        unsafe { *slot }
+        environ_in(self.environ_slot as *const *const *const c_char)
     }
 
     /// Sets each captured variable that the environment lacks or holds
