@@ -18,22 +18,40 @@ use crate::capture::CapturedVar;
 /// libc's own definition then stays empty for the life of the process.
 pub fn environ_bytes() -> Vec<u8> {
     let mut bytes = Vec::new();
-    let environ = live_environ();
-    if environ.is_null() {
-        return bytes;
-    }
-    // SAFETY: `environ` is a NULL-terminated array of NUL-terminated strings,
-    // and callers run where nothing writes the environment meanwhile (module
-    // start-up); each entry is copied at once.
-    unsafe {
-        let mut cursor = environ;
-        while !(*cursor).is_null() {
-            bytes.extend_from_slice(CStr::from_ptr(*cursor).to_bytes());
-            bytes.push(0);
-            cursor = cursor.add(1);
-        }
+    // SAFETY: callers run where nothing writes the environment meanwhile
+    // (module start-up), and each entry is copied at once.
+    for entry in unsafe { entries(live_environ()) } {
+        // SAFETY: every entry of the array is a NUL-terminated string.
+        bytes.extend_from_slice(unsafe { CStr::from_ptr(entry) }.to_bytes());
+        bytes.push(0);
     }
     bytes
+}
+
+/// The entry pointers of an environ array, up to its NULL terminator; none
+/// for a null array (after `clearenv()`).
+///
+/// # Safety
+///
+/// `array` is null or a NULL-terminated array that nothing writes while the
+/// iterator is in use.
+unsafe fn entries(array: *const *const c_char) -> impl Iterator<Item = *const c_char> {
+    let mut cursor = array;
+    std::iter::from_fn(move || {
+        if cursor.is_null() {
+            return None;
+        }
+        // SAFETY: the caller guarantees a NULL-terminated array, and the
+        // cursor never moves past its terminator.
+        let entry = unsafe { *cursor };
+        if entry.is_null() {
+            cursor = std::ptr::null();
+            return None;
+        }
+        // SAFETY: `entry` was not the terminator, so the next slot exists.
+        cursor = unsafe { cursor.add(1) };
+        Some(entry)
+    })
 }
 
 /// The `environ` array that the global symbol scope, which libc's own
@@ -85,20 +103,12 @@ impl EnvironSnapshot {
     ///
     /// `array` is null or a NULL-terminated array, not written meanwhile.
     unsafe fn matches(&self, array: *const *const c_char) -> bool {
-        if array as usize != self.array || array.is_null() {
-            return false;
-        }
-        for (index, &entry) in self.entries.iter().enumerate() {
-            // SAFETY: the array had this many entries when it was taken and
-            // is at the same address; reading stops at its NULL terminator.
-            let current = unsafe { *array.add(index) };
-            if current as usize != entry {
-                return false;
-            }
-        }
-        // SAFETY: every earlier slot matched a non-NULL entry, so this slot
-        // is still within the array.
-        unsafe { (*array.add(self.entries.len())).is_null() }
+        array as usize == self.array
+            && !array.is_null()
+            // SAFETY: as the caller guarantees.
+            && unsafe { entries(array) }
+                .map(|entry| entry as usize)
+                .eq(self.entries.iter().copied())
     }
 
     /// # Safety
@@ -107,17 +117,9 @@ impl EnvironSnapshot {
     unsafe fn take(&mut self, array: *const *const c_char) {
         self.array = array as usize;
         self.entries.clear();
-        if array.is_null() {
-            return;
-        }
-        let mut cursor = array;
-        // SAFETY: the array is NULL-terminated.
-        unsafe {
-            while !(*cursor).is_null() {
-                self.entries.push(*cursor as usize);
-                cursor = cursor.add(1);
-            }
-        }
+        // SAFETY: as the caller guarantees.
+        self.entries
+            .extend(unsafe { entries(array) }.map(|entry| entry as usize));
     }
 }
 
