@@ -68,6 +68,12 @@ def docroot(session_dir) -> pathlib.Path:
     for script in ("probe.php", "asyncaws_probe.php", "putenv_probe.php"):
         shutil.copyfile(harness.HERE / script, www / script)
         (www / script).chmod(0o644)
+    # A directory of its own: its .user.ini must not change the other probes.
+    user_ini = www / "user_ini"
+    shutil.copytree(harness.HERE / "user_ini", user_ini)
+    user_ini.chmod(0o755)
+    for path in user_ini.iterdir():
+        path.chmod(0o644)
     return www
 
 
