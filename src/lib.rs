@@ -27,7 +27,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .name("aws_env")
         .version(php::status::VERSION)
         .shutdown_function(php::hooks::module_shutdown)
-        .sapi_activate_function(php::hooks::request_activate)
         .info_function(php::info::module_info)
         .function(php::status::function())
 }

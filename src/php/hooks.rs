@@ -2,9 +2,12 @@
 //! of every request. Each body runs under [`guarded`], so that no panic
 //! reaches PHP.
 
-use std::ffi::CStr;
+use std::ffi::{CStr, c_int};
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
-use ext_php_rs::zend::{SapiModule, SapiRequestInfo};
+use ext_php_rs::ffi::MODULE_PERSISTENT;
+use ext_php_rs::zend::SapiModule;
 
 use super::state::{self, ModuleState, guarded};
 use super::{ini, log};
@@ -20,15 +23,15 @@ const MAX_NAME_WARNINGS: usize = 16;
 /// MINIT: in php-fpm this is the master, before it forks, clears the
 /// workers' environment and switches to the pool user: the one moment when
 /// both sources can be read.
-pub fn module_startup(_kind: i32, module_number: i32) -> i32 {
+pub fn module_startup(kind: i32, module_number: i32) -> i32 {
     ini::register(module_number);
     guarded("module start-up", SUCCESS, || {
-        start();
+        start(kind);
         SUCCESS
     })
 }
 
-fn start() {
+fn start(kind: i32) {
     let sapi = sapi_name();
     let runtime = Runtime::start(ini::read(), &sapi, &process_env::environ_bytes());
     warn_about_invalid_names(&runtime.names.invalid);
@@ -41,12 +44,18 @@ fn start() {
         // SAFETY: MINIT runs before the SAPI starts any request or thread.
         unsafe { injector.inject_missing() };
     }
-    state::set_inject_every_request(runtime.injection == Injection::EveryRequest);
+    let every_request = runtime.injection == Injection::EveryRequest;
     *state::lock() = Some(ModuleState {
         sapi,
         runtime,
         injector,
     });
+    state::set_inject_every_request(every_request);
+    // A module that dl() loaded is unloaded when its request ends: a hook
+    // left behind in the SAPI would then point at unmapped code.
+    if every_request && kind == MODULE_PERSISTENT.cast_signed() {
+        install_request_hook();
+    }
 }
 
 fn warn_about_invalid_names(invalid: &[String]) {
@@ -79,6 +88,7 @@ fn sapi_name() -> String {
 /// and other code may still hold pointers into it.
 pub extern "C" fn module_shutdown(_kind: i32, module_number: i32) -> i32 {
     guarded("module shut-down", SUCCESS, || {
+        uninstall_request_hook();
         state::set_inject_every_request(false);
         *state::lock() = None;
         ini::unregister(module_number);
@@ -86,20 +96,70 @@ pub extern "C" fn module_shutdown(_kind: i32, module_number: i32) -> i32 {
     })
 }
 
-/// The start of every request, from `sapi_module.activate`: before PHP
-/// builds `$_SERVER` and `$_ENV` (even with `auto_globals_jit=0`) and before
-/// any extension's RINIT, so nothing can see the environment without the
-/// captured variables.
-pub fn request_activate(_info: &SapiRequestInfo) {
-    if !state::inject_every_request() {
+type Activate = unsafe extern "C" fn() -> c_int;
+
+/// The SAPI's own `sapi_module.activate` (or the hook of an extension that
+/// started earlier), which [`request_activate`] replaces and always calls.
+static CHAINED_ACTIVATE: AtomicPtr<()> = AtomicPtr::new(ptr::null_mut());
+
+/// Puts [`request_activate`] in `sapi_module.activate`, chaining to the
+/// handler it replaces. A hand-made hook rather than ext-php-rs's
+/// `sapi_activate_function`: that one runs its callback inside a
+/// `zend_try` and copies the request info on every request, which measured
+/// at about 1.5 % of a php-fpm hello-world request's CPU (BENCHMARKS.md),
+/// and aws_env's check calls nothing in the engine that could bail out.
+fn install_request_hook() {
+    let ours: Activate = request_activate;
+    let mut module = SapiModule::get_mut();
+    let current = module.activate;
+    if current.is_some_and(|current| ptr::fn_addr_eq(current, ours)) {
         return;
     }
-    guarded("request start-up", (), || {
-        let mut guard = state::lock();
-        if let Some(state) = guard.as_mut() {
-            // SAFETY: only php-fpm injects per request, and a php-fpm worker
-            // serves one request at a time on one thread.
-            unsafe { state.injector.inject_missing() };
-        }
-    });
+    let chained = current.map_or(ptr::null_mut(), |chained| chained as *mut ());
+    CHAINED_ACTIVATE.store(chained, Ordering::Release);
+    module.activate = Some(ours);
+}
+
+/// Puts back the handler [`install_request_hook`] replaced, if the hook is
+/// still the current one. An extension that wrapped it later shuts down
+/// first (the engine shuts modules down in reverse order) and puts this hook
+/// back before this runs.
+fn uninstall_request_hook() {
+    let ours: Activate = request_activate;
+    let mut module = SapiModule::get_mut();
+    if module
+        .activate
+        .is_some_and(|current| ptr::fn_addr_eq(current, ours))
+    {
+        module.activate = chained_activate();
+        CHAINED_ACTIVATE.store(ptr::null_mut(), Ordering::Release);
+    }
+}
+
+fn chained_activate() -> Option<Activate> {
+    let chained = CHAINED_ACTIVATE.load(Ordering::Acquire);
+    // SAFETY: CHAINED_ACTIVATE holds null or an `Activate` that
+    // `install_request_hook` stored; function pointers are pointer-sized.
+    (!chained.is_null()).then(|| unsafe { std::mem::transmute::<*mut (), Activate>(chained) })
+}
+
+/// The start of every request in php-fpm, from `sapi_module.activate`:
+/// before PHP builds `$_SERVER` and `$_ENV` (even with `auto_globals_jit=0`)
+/// and before any extension's RINIT, so nothing can see the environment
+/// without the captured variables. The chained handler runs first, as it
+/// would without aws_env, and its result is the one returned.
+unsafe extern "C" fn request_activate() -> c_int {
+    // SAFETY: `sapi_activate` would call the chained handler just so.
+    let result = chained_activate().map_or(SUCCESS, |chained| unsafe { chained() });
+    if state::inject_every_request() {
+        guarded("request start-up", (), || {
+            let mut guard = state::lock();
+            if let Some(state) = guard.as_mut() {
+                // SAFETY: only php-fpm injects per request, and a php-fpm
+                // worker serves one request at a time on one thread.
+                unsafe { state.injector.inject_missing() };
+            }
+        });
+    }
+    result
 }
