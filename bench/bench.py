@@ -26,7 +26,8 @@ import fpm_instructions  # noqa: E402
 import fpm_throughput  # noqa: E402
 import report  # noqa: E402
 
-SMOKE = {"rounds": 1, "duration_s": 3, "warmup_s": 0, "cap": 300, "cli_pairs": 20, "cli_warmup": 2}
+SMOKE = {"rounds": 1, "interleaved_runs": 1, "duration_s": 3, "warmup_s": 0, "cap": 300, "cli_pairs": 20,
+         "cli_warmup": 2}
 
 
 def parse_args() -> argparse.Namespace:
@@ -38,6 +39,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--out", required=True, type=pathlib.Path, help="directory for report.md and results.json")
     parser.add_argument("--criterion", type=pathlib.Path, help="CRITERION_HOME of the full run's cargo bench")
     parser.add_argument("--rounds", type=int, default=8, help="a multiple of 4 gives every configuration every slot")
+    parser.add_argument("--interleaved-runs", type=int, default=8,
+                        help="starts of the four pools for the interleaved measurement, per mode")
     parser.add_argument("--duration", type=int, default=9, help="seconds per wrk run")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk per pool before the rounds")
     parser.add_argument("--workers", type=int, default=2, help="pm.max_children of every pool")
@@ -70,6 +73,7 @@ def main() -> int:
         cap=SMOKE["cap"] if args.smoke else 0,
         workers=args.workers,
         connections=args.connections,
+        interleaved_runs=SMOKE["interleaved_runs"] if args.smoke else args.interleaved_runs,
     )
     if not args.extension.is_file():
         print(f"bench.py: extension not found: {args.extension}", file=sys.stderr)
@@ -83,7 +87,8 @@ def main() -> int:
         results = {"mode": mode, "date": report.now(), "machine": report.machine(),
                    "versions": report.versions(tools, php), "load_before": os.getloadavg()[0]}
 
-        print("==> php-fpm throughput (a b c d, interleaved and rotated)", flush=True)
+        print("==> php-fpm throughput (a b c d, rounds interleaved and rotated), then pool CPU with "
+              "requests interleaved", flush=True)
         started = time.monotonic()
         results["fpm"] = fpm_throughput.run(settings, tools, progress)
         progress(f"{time.monotonic() - started:.0f} s")

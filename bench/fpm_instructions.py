@@ -62,7 +62,8 @@ def counted_run(config: fpm.Config, mode: fpm.Mode, requests: int, tools: fpm.To
         script = work / "hello.php"
         shutil.copy(fpm.HERE / "www" / "hello.php", script)
         fpm.age_for_opcache(script)
-        settings = fpm.Settings(rounds=1, duration_s=0, warmup_s=0, cap=0, workers=1, connections=1)
+        settings = fpm.Settings(rounds=1, duration_s=0, warmup_s=0, cap=0, workers=1, connections=1,
+                                interleaved_runs=0)
         conf = work / f"fpm-{config.key}.conf"
         # Stopping waits for every worker to end gracefully, through its
         # module shut-down, so that each run counts the same final work.

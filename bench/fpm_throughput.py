@@ -40,6 +40,7 @@ import ecs_env
 
 HERE = pathlib.Path(__file__).resolve().parent
 WRK_SCRIPT = HERE / "wrk_report.lua"
+WRK_INTERLEAVED_SCRIPT = HERE / "wrk_interleaved.lua"
 HELLO_BODY = "Hello, world!"
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -94,6 +95,8 @@ class Settings:
     cap: int
     workers: int
     connections: int
+    # Separate starts of all four pools for the interleaved measurement.
+    interleaved_runs: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,24 +153,27 @@ class FpmPool:
         children = children_of(self.process.pid)
         return children[0] if children else None
 
-    def cpu_ticks(self) -> int:
-        """CPU time (user + system, in clock ticks) the pool has used so far:
-        the master's own and that of its reaped workers, plus each live
-        worker's. Unlike throughput, it does not count time spent waiting
-        for a CPU that other processes of a busy machine hold."""
+    def cpu_ns(self) -> int:
+        """CPU time (user + system, in ns) the pool has used so far: the
+        master's own and each live worker's, from /proc/PID/schedstat (ns),
+        plus that of the workers the master has reaped, which the kernel
+        only gives in clock ticks (10 ms). Unlike throughput, it does not
+        count time spent waiting for a CPU that other processes hold."""
         master = self.master_pid()
         if master is None:
             raise BenchError("php-fpm master is gone")
-        total = 0
+        try:
+            stat = pathlib.Path(f"/proc/{master}/stat").read_text()
+        except OSError as error:
+            raise BenchError(f"php-fpm master unreadable: {error}") from None
+        # Fields after "(comm)": cutime and cstime are fields 16 and 17.
+        fields = stat[stat.rindex(")") + 2:].split()
+        total = (int(fields[13]) + int(fields[14])) * 1_000_000_000 // CLOCK_TICKS
         for pid in [master, *children_of(master)]:
             try:
-                stat = pathlib.Path(f"/proc/{pid}/stat").read_text()
+                total += int(pathlib.Path(f"/proc/{pid}/schedstat").read_text().split()[0])
             except OSError:
                 continue  # a worker that just exited: the master has its time now
-            # Fields after "(comm)": utime, stime, cutime, cstime are 14-17.
-            fields = stat[stat.rindex(")") + 2:].split()
-            utime, stime, cutime, cstime = (int(field) for field in fields[11:15])
-            total += utime + stime + (cutime + cstime if pid == master else 0)
         return total
 
     def stop(self) -> None:
@@ -315,7 +321,18 @@ FASTCGI_PARAMS = """
       fastcgi_param HTTP_HOST $host;"""
 
 
-def nginx_conf(work: pathlib.Path, www: pathlib.Path, ports: dict[str, int]) -> str:
+def nginx_conf(work: pathlib.Path, www: pathlib.Path, ports: dict[str, int], interleaved_port: int) -> str:
+    # One server per pool for wrk's rounds, and one that passes /<key>/hello.php
+    # to pool <key> (tagged with X-Pool) for the interleaved measurement.
+    interleaved = "".join(
+        f"""
+    location = /{key}/hello.php {{{FASTCGI_PARAMS}
+      fastcgi_param SCRIPT_FILENAME {www}/hello.php;
+      add_header X-Pool {key};
+      fastcgi_pass unix:{work}/fpm-{key}.sock;
+    }}"""
+        for key in ports
+    )
     servers = "".join(
         f"""
   server {{
@@ -326,7 +343,11 @@ def nginx_conf(work: pathlib.Path, www: pathlib.Path, ports: dict[str, int]) -> 
     }}
   }}"""
         for key, port in ports.items()
-    )
+    ) + f"""
+  server {{
+    listen 127.0.0.1:{interleaved_port};
+    root {www};{interleaved}
+  }}"""
     temp = work / "nginx-temp"
     return f"""\
 # One worker: the machine's other core belongs to php-fpm and wrk.
@@ -364,6 +385,7 @@ class Stack:
         self.pools: dict[str, FpmPool] = {}
         self.nginx: Nginx | None = None
         self.ports: dict[str, int] = {}
+        self.interleaved_port = 0
 
     def __enter__(self) -> "Stack":
         try:
@@ -390,6 +412,7 @@ class Stack:
         for config in CONFIGS:
             self._start_pool(config)
         self.ports = {config.key: free_port() for config in CONFIGS}
+        self.interleaved_port = free_port()
         self.nginx = self._start_nginx(www)
 
     def _start_pool(self, config: Config) -> None:
@@ -420,7 +443,7 @@ class Stack:
         (self.work / "nginx-temp").mkdir()
         prefix.mkdir()
         conf = prefix / "nginx.conf"
-        conf.write_text(nginx_conf(self.work, www, self.ports))
+        conf.write_text(nginx_conf(self.work, www, self.ports, self.interleaved_port))
         console = self.work / "nginx.console"
         with console.open("wb") as output:
             process = subprocess.Popen(
@@ -429,7 +452,7 @@ class Stack:
                 start_new_session=True,
             )
         self.nginx = Nginx(process)
-        for port in self.ports.values():
+        for port in [*self.ports.values(), self.interleaved_port]:
             wait_until(lambda: tcp_port_accepts(port), "nginx", process, console)
         return self.nginx
 
@@ -480,9 +503,9 @@ class Stack:
             "--", str(cap), HELLO_BODY,
         ]
         pool = self.pools[config.key]
-        ticks_before = pool.cpu_ticks()
+        cpu_before = pool.cpu_ns()
         done = subprocess.run(command, capture_output=True, text=True, timeout=duration_s + 60)
-        ticks = pool.cpu_ticks() - ticks_before
+        cpu_ns = pool.cpu_ns() - cpu_before
         if done.returncode != 0:
             raise BenchError(f"wrk failed ({done.returncode}): {done.stderr.strip()}")
         result = json.loads(done.stdout.strip().splitlines()[-1])
@@ -492,8 +515,36 @@ class Stack:
         if failures or result["requests"] == 0:
             raise BenchError(f"({config.key}) {self.mode.key}: requests failed: {failures or 'none completed'}")
         result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
-        result["cpu_us_per_request"] = ticks / CLOCK_TICKS * 1e6 / result["requests"]
+        result["cpu_us_per_request"] = cpu_ns / 1e3 / result["requests"]
         return result
+
+
+    def load_interleaved(self, order: str, duration_s: int, cap: int) -> dict:
+        """One wrk run whose requests go to the pools in turn (`order`, e.g.
+        "bcda"), so that each pool serves under the very same conditions as
+        the others; returns each pool's CPU per request."""
+        command = [
+            self.tools.wrk, "-t1", f"-c{self.settings.connections}", f"-d{duration_s}s", "--timeout", "10s",
+            "-s", str(WRK_INTERLEAVED_SCRIPT), f"http://127.0.0.1:{self.interleaved_port}/",
+            "--", order, str(cap), HELLO_BODY,
+        ]
+        cpu_before = {key: pool.cpu_ns() for key, pool in self.pools.items()}
+        done = subprocess.run(command, capture_output=True, text=True, timeout=duration_s + 60)
+        cpu_ns = {key: pool.cpu_ns() - cpu_before[key] for key, pool in self.pools.items()}
+        if done.returncode != 0:
+            raise BenchError(f"wrk failed ({done.returncode}): {done.stderr.strip()}")
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        failures = {key: result[key] for key in
+                    ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts", "bad_responses")
+                    if result[key]}
+        served = result["served"]
+        if failures or any(served.get(key, 0) == 0 for key in order):
+            raise BenchError(f"interleaved {self.mode.key}: requests failed: {failures or served}")
+        return {
+            "order": order,
+            "requests": served,
+            "cpu_us_per_request": {key: cpu_ns[key] / 1e3 / served[key] for key in order},
+        }
 
 
 # A php-fpm worker running as the pool's user gets that user's USER and HOME
@@ -595,9 +646,52 @@ def summarise(rounds: list[dict]) -> dict:
     return summary
 
 
+def run_interleaved(mode: Mode, settings: Settings, tools: Tools, progress) -> dict:
+    """Pool CPU per request with the requests interleaved one by one across
+    the four pools, in `settings.interleaved_runs` separate starts of them.
+
+    wrk's rounds give each configuration its own stretch of time, and the
+    throughput of this shared machine drifts by more than the differences
+    the targets ask about (see the noise floor). Interleaving request by
+    request puts every configuration in the same moment; starting the pools
+    afresh for each run gives each a new memory layout (ASLR), which moves
+    a pool's CPU per request by a percent or so for as long as it runs."""
+    keys = "".join(config.key for config in CONFIGS)
+    runs = []
+    for number in range(settings.interleaved_runs):
+        order = keys[number % len(keys):] + keys[:number % len(keys)]
+        with Stack(mode, settings, tools) as stack:
+            for config in CONFIGS:
+                stack.check_environment(config)
+            if settings.cap == 0 and settings.warmup_s > 0:
+                stack.load_interleaved(order, settings.warmup_s, 0)
+            runs.append(stack.load_interleaved(order, settings.duration_s, settings.cap))
+            stack.check_logs()
+        progress(f"{mode.key} interleaved run {number + 1}/{settings.interleaved_runs}: " + "  ".join(
+            f"{key} {cpu:.1f} µs" for key, cpu in sorted(runs[-1]["cpu_us_per_request"].items())))
+    return {"mode": mode.key, "label": mode.label, "runs": runs, "summary": summarise_interleaved(runs)}
+
+
+def summarise_interleaved(runs: list[dict]) -> dict:
+    """Each configuration's median CPU per request, and the medians and
+    spreads of its per-run ratios to (a) and to (c)."""
+    summary = {}
+    for config in CONFIGS:
+        cpu = [run["cpu_us_per_request"][config.key] for run in runs]
+        row = {"label": config.label, "median_cpu_us_per_request": statistics.median(cpu),
+               "requests": sum(run["requests"][config.key] for run in runs)}
+        for reference in ("a", "c"):
+            ratios = [run["cpu_us_per_request"][config.key] / run["cpu_us_per_request"][reference] for run in runs]
+            row[f"cpu_ratio_to_{reference}"] = {"median": statistics.median(ratios),
+                                                "min": min(ratios), "max": max(ratios)}
+        summary[config.key] = row
+    return summary
+
+
 def run(settings: Settings, tools: Tools, progress) -> dict:
     return {
         "settings": dataclasses.asdict(settings),
         "configs": {config.key: config.label for config in CONFIGS},
         "modes": [run_mode(mode, settings, tools, progress) for mode in MODES],
+        "interleaved": [run_interleaved(mode, settings, tools, progress) for mode in MODES],
     }
