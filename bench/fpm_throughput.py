@@ -60,6 +60,8 @@ class Config:
     extension: bool = False
     clear_env: bool = True
     env_lines: bool = False
+    # Another PHP extension to load, by name (from PHP's extension_dir).
+    other_extension: str = ""
 
 
 CONFIGS = (
@@ -68,6 +70,11 @@ CONFIGS = (
     Config("c", "no extension, `clear_env = no` (100 variables)", clear_env=False),
     Config("d", "no extension, `env[X] = $X` for the 7 captured names", env_lines=True),
 )
+
+# For the interleaved measurement only: what loading any extension costs. PHP's
+# own calendar has no request hooks, INI entries or start-up work to speak of.
+REFERENCE = Config("e", "no aws_env, PHP's calendar extension instead, `clear_env = yes` (reference)",
+                   other_extension="calendar")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -293,7 +300,16 @@ def php_ini_args(config: Config, tools: Tools, work: pathlib.Path) -> list[str]:
         args += ["-d", f"{name}={value}"]
     if config.extension:
         args += ["-d", f"extension={tools.extension}"]
+    if config.other_extension:
+        args += ["-d", f"extension={config.other_extension}"]
     return args
+
+
+def loadable(tools: Tools, config: Config) -> bool:
+    """Whether this php-fpm can load the config's other extension."""
+    done = subprocess.run([tools.php_fpm, "-n", "-d", f"extension={config.other_extension}", "-m"],
+                          capture_output=True, text=True, timeout=30)
+    return done.returncode == 0 and config.other_extension in done.stdout.split()
 
 
 # The parameters of Debian's /etc/nginx/fastcgi_params, inline so that the
@@ -379,8 +395,8 @@ http {{
 class Stack:
     """The four pools and nginx of one mode, stopped by PID on exit."""
 
-    def __init__(self, mode: Mode, settings: Settings, tools: Tools):
-        self.mode, self.settings, self.tools = mode, settings, tools
+    def __init__(self, mode: Mode, settings: Settings, tools: Tools, configs: tuple[Config, ...] = CONFIGS):
+        self.mode, self.settings, self.tools, self.configs = mode, settings, tools, configs
         self.work = pathlib.Path(tempfile.mkdtemp(prefix=f"aws-env-bench-{mode.key}-"))
         self.pools: dict[str, FpmPool] = {}
         self.nginx: Nginx | None = None
@@ -409,9 +425,9 @@ class Stack:
         shutil.copytree(HERE / "www", www)
         for script in www.iterdir():
             age_for_opcache(script)
-        for config in CONFIGS:
+        for config in self.configs:
             self._start_pool(config)
-        self.ports = {config.key: free_port() for config in CONFIGS}
+        self.ports = {config.key: free_port() for config in self.configs}
         self.interleaved_port = free_port()
         self.nginx = self._start_nginx(www)
 
@@ -482,7 +498,7 @@ class Stack:
     def check_logs(self) -> None:
         """Fails when a pool or PHP logged anything but aws_env's start-up line
         (the master's one NOTICE, which goes to PHP's error_log)."""
-        for config in CONFIGS:
+        for config in self.configs:
             for log in (self.work / f"fpm-{config.key}.log", self.work / f"php-{config.key}.log"):
                 unexpected = [line for line in read_lines(log) if "aws_env: captured " not in line]
                 if unexpected:
@@ -656,12 +672,13 @@ def run_interleaved(mode: Mode, settings: Settings, tools: Tools, progress) -> d
     request puts every configuration in the same moment; starting the pools
     afresh for each run gives each a new memory layout (ASLR), which moves
     a pool's CPU per request by a percent or so for as long as it runs."""
-    keys = "".join(config.key for config in CONFIGS)
+    configs = CONFIGS + ((REFERENCE,) if loadable(tools, REFERENCE) else ())
+    keys = "".join(config.key for config in configs)
     runs = []
     for number in range(settings.interleaved_runs):
         order = keys[number % len(keys):] + keys[:number % len(keys)]
-        with Stack(mode, settings, tools) as stack:
-            for config in CONFIGS:
+        with Stack(mode, settings, tools, configs) as stack:
+            for config in configs:
                 stack.check_environment(config)
             if settings.cap == 0 and settings.warmup_s > 0:
                 stack.load_interleaved(order, settings.warmup_s, 0)
@@ -669,14 +686,14 @@ def run_interleaved(mode: Mode, settings: Settings, tools: Tools, progress) -> d
             stack.check_logs()
         progress(f"{mode.key} interleaved run {number + 1}/{settings.interleaved_runs}: " + "  ".join(
             f"{key} {cpu:.1f} µs" for key, cpu in sorted(runs[-1]["cpu_us_per_request"].items())))
-    return {"mode": mode.key, "label": mode.label, "runs": runs, "summary": summarise_interleaved(runs)}
+    return {"mode": mode.key, "label": mode.label, "runs": runs, "summary": summarise_interleaved(runs, configs)}
 
 
-def summarise_interleaved(runs: list[dict]) -> dict:
+def summarise_interleaved(runs: list[dict], configs: tuple[Config, ...]) -> dict:
     """Each configuration's median CPU per request, and the medians and
     spreads of its per-run ratios to (a) and to (c)."""
     summary = {}
-    for config in CONFIGS:
+    for config in configs:
         cpu = [run["cpu_us_per_request"][config.key] for run in runs]
         row = {"label": config.label, "median_cpu_us_per_request": statistics.median(cpu),
                "requests": sum(run["requests"][config.key] for run in runs)}

@@ -197,12 +197,16 @@ def noise_floor(fpm: dict) -> list[str]:
 
 def interleaved_tables(fpm: dict) -> list[str]:
     settings = fpm["settings"]
+    keys = list(fpm["interleaved"][0]["summary"]) if fpm["interleaved"] else []
+    reference = ("; (e) loads a small extension of PHP's own instead of aws_env, to show what loading "
+                 "any extension costs" if "e" in keys else "")
     out = ["\n### php-fpm CPU per request, requests interleaved\n",
-           "The same four pools behind the same nginx, but one wrk run sends request 1 to (a), 2 to (b), "
-           "3 to (c), 4 to (d), 5 to (a), ..., so every configuration serves under the very same "
-           "conditions; the pools' CPU time (master and workers, from /proc) per request served. "
+           f"The same pools behind the same nginx{reference}. One wrk run sends request 1 to "
+           f"({keys[0] if keys else 'a'}), request 2 to the next pool and so on round the {len(keys)} "
+           "pools, so every configuration serves under the very same conditions; the pools' CPU time "
+           "(master and workers, from /proc) per request served. "
            f"{settings['interleaved_runs']} run{'s' if settings['interleaved_runs'] != 1 else ''} of "
-           f"{settings['duration_s']} s, each with all four pools "
+           f"{settings['duration_s']} s, each with all the pools "
            "and nginx started afresh (a new memory layout each time); the ratios are per run.\n"]
     for mode in fpm["interleaved"]:
         out.append(f"\n{mode['label'][0].upper()}{mode['label'][1:]}:\n")
