@@ -5,8 +5,8 @@
 fn main() -> anyhow::Result<()> {
     // php-fpm shuts every module down and dlclose()s it at the end of each
     // worker's life, just before the process exits: unmapping the library
-    // then is wasted work, about 30 µs of CPU per worker on the benchmark
-    // machine (0.5 % with `pm.max_requests = 1`, BENCHMARKS.md). NODELETE
+    // then is wasted work, 15 to 30 µs of CPU per worker on the benchmark
+    // machine (0.4 to 0.8 % with `pm.max_requests = 1`, BENCHMARKS.md). NODELETE
     // keeps it mapped until exit. A module started again in the same process
     // finds its statics as it left them, which ext-php-rs and aws_env's
     // MSHUTDOWN already allow for (a SAPI may restart a module without
