@@ -393,7 +393,7 @@ http {{
 
 
 class Stack:
-    """The four pools and nginx of one mode, stopped by PID on exit."""
+    """The pools and nginx of one mode, stopped by PID on exit."""
 
     def __init__(self, mode: Mode, settings: Settings, tools: Tools, configs: tuple[Config, ...] = CONFIGS):
         self.mode, self.settings, self.tools, self.configs = mode, settings, tools, configs
@@ -511,48 +511,43 @@ class Stack:
 
     # ---- load -----------------------------------------------------------
 
-    def load(self, config: Config, duration_s: int, cap: int) -> dict:
-        """One wrk run against `config`; fails on any failed request."""
+    def _wrk(self, script: pathlib.Path, url: str, duration_s: int, script_args: list[str]) -> tuple[dict, dict]:
+        """Runs wrk once with one of the Lua scripts here; returns the JSON
+        line the script prints and the failures it counted, if any."""
         command = [
             self.tools.wrk, "-t1", f"-c{self.settings.connections}", f"-d{duration_s}s", "--timeout", "10s",
-            "-s", str(WRK_SCRIPT), f"http://127.0.0.1:{self.ports[config.key]}/hello.php",
-            "--", str(cap), HELLO_BODY,
+            "-s", str(script), url, "--", *script_args,
         ]
-        pool = self.pools[config.key]
-        cpu_before = pool.cpu_ns()
         done = subprocess.run(command, capture_output=True, text=True, timeout=duration_s + 60)
-        cpu_ns = pool.cpu_ns() - cpu_before
         if done.returncode != 0:
             raise BenchError(f"wrk failed ({done.returncode}): {done.stderr.strip()}")
         result = json.loads(done.stdout.strip().splitlines()[-1])
         failures = {key: result[key] for key in
                     ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts", "bad_responses")
                     if result[key]}
+        return result, failures
+
+    def load(self, config: Config, duration_s: int, cap: int) -> dict:
+        """One wrk run against `config`; fails on any failed request."""
+        pool = self.pools[config.key]
+        cpu_before = pool.cpu_ns()
+        result, failures = self._wrk(WRK_SCRIPT, f"http://127.0.0.1:{self.ports[config.key]}/hello.php",
+                                     duration_s, [str(cap), HELLO_BODY])
+        cpu_ns = pool.cpu_ns() - cpu_before
         if failures or result["requests"] == 0:
             raise BenchError(f"({config.key}) {self.mode.key}: requests failed: {failures or 'none completed'}")
         result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
         result["cpu_us_per_request"] = cpu_ns / 1e3 / result["requests"]
         return result
 
-
     def load_interleaved(self, order: str, duration_s: int, cap: int) -> dict:
         """One wrk run whose requests go to the pools in turn (`order`, e.g.
         "bcda"), so that each pool serves under the very same conditions as
         the others; returns each pool's CPU per request."""
-        command = [
-            self.tools.wrk, "-t1", f"-c{self.settings.connections}", f"-d{duration_s}s", "--timeout", "10s",
-            "-s", str(WRK_INTERLEAVED_SCRIPT), f"http://127.0.0.1:{self.interleaved_port}/",
-            "--", order, str(cap), HELLO_BODY,
-        ]
         cpu_before = {key: pool.cpu_ns() for key, pool in self.pools.items()}
-        done = subprocess.run(command, capture_output=True, text=True, timeout=duration_s + 60)
+        result, failures = self._wrk(WRK_INTERLEAVED_SCRIPT, f"http://127.0.0.1:{self.interleaved_port}/",
+                                     duration_s, [order, str(cap), HELLO_BODY])
         cpu_ns = {key: pool.cpu_ns() - cpu_before[key] for key, pool in self.pools.items()}
-        if done.returncode != 0:
-            raise BenchError(f"wrk failed ({done.returncode}): {done.stderr.strip()}")
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        failures = {key: result[key] for key in
-                    ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts", "bad_responses")
-                    if result[key]}
         served = result["served"]
         if failures or any(served.get(key, 0) == 0 for key in order):
             raise BenchError(f"interleaved {self.mode.key}: requests failed: {failures or served}")
