@@ -40,7 +40,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--criterion", type=pathlib.Path, help="CRITERION_HOME of the full run's cargo bench")
     parser.add_argument("--rounds", type=int, default=8, help="a multiple of 4 gives every configuration every slot")
     parser.add_argument("--interleaved-runs", type=int, default=8,
-                        help="starts of the four pools for the interleaved measurement, per mode")
+                        help="starts of all the pools for the interleaved measurement, per mode")
     parser.add_argument("--duration", type=int, default=9, help="seconds per wrk run")
     parser.add_argument("--warmup", type=int, default=3, help="seconds of wrk per pool before the rounds")
     parser.add_argument("--workers", type=int, default=2, help="pm.max_children of every pool")

@@ -657,7 +657,8 @@ def summarise(rounds: list[dict]) -> dict:
     return summary
 
 
-def run_interleaved(mode: Mode, settings: Settings, tools: Tools, progress) -> dict:
+def run_interleaved(mode: Mode, configs: tuple[Config, ...], settings: Settings, tools: Tools,
+                    progress) -> dict:
     """Pool CPU per request with the requests interleaved one by one across
     the four pools, in `settings.interleaved_runs` separate starts of them.
 
@@ -667,7 +668,6 @@ def run_interleaved(mode: Mode, settings: Settings, tools: Tools, progress) -> d
     request puts every configuration in the same moment; starting the pools
     afresh for each run gives each a new memory layout (ASLR), which moves
     a pool's CPU per request by a percent or so for as long as it runs."""
-    configs = CONFIGS + ((REFERENCE,) if loadable(tools, REFERENCE) else ())
     keys = "".join(config.key for config in configs)
     runs = []
     for number in range(settings.interleaved_runs):
@@ -701,9 +701,10 @@ def summarise_interleaved(runs: list[dict], configs: tuple[Config, ...]) -> dict
 
 
 def run(settings: Settings, tools: Tools, progress) -> dict:
+    interleaved_configs = CONFIGS + ((REFERENCE,) if loadable(tools, REFERENCE) else ())
     return {
         "settings": dataclasses.asdict(settings),
         "configs": {config.key: config.label for config in CONFIGS},
         "modes": [run_mode(mode, settings, tools, progress) for mode in MODES],
-        "interleaved": [run_interleaved(mode, settings, tools, progress) for mode in MODES],
+        "interleaved": [run_interleaved(mode, interleaved_configs, settings, tools, progress) for mode in MODES],
     }

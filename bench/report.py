@@ -98,8 +98,8 @@ def throughput_verdict(name: str, interleaved: dict, reference: str,
     floor on this machine is wider than the targets."""
     cpu = interleaved["summary"]["b"][f"cpu_ratio_to_{reference}"]
     limit = 1 / target
-    measured = (f"pool CPU per request {cpu['median']:.3f} x ({reference}) (runs: {cpu['min']:.3f} – "
-                f"{cpu['max']:.3f}; at most {limit:.3f} meets it); wrk throughput {wrk_ratio:.3f} "
+    measured = (f"pool CPU per request {cpu['median']:.3f} x ({reference}) (runs: {value_range(cpu)}; "
+                f"at most {limit:.3f} meets it); wrk throughput {wrk_ratio:.3f} "
                 f"(rounds: {min(wrk_rounds):.3f} – {max(wrk_rounds):.3f})")
     return Verdict(name, measured, cpu["median"] <= limit)
 
@@ -190,8 +190,7 @@ def noise_floor(fpm: dict) -> list[str]:
             "| mode | per-run (a) / (c): median (min – max) |",
             "|---|---:|"]
     for mode in fpm["interleaved"]:
-        ratio = mode["summary"]["a"]["cpu_ratio_to_c"]
-        out.append(f"| {mode['mode']} | {ratio['median']:.3f} ({ratio['min']:.3f} – {ratio['max']:.3f}) |")
+        out.append(f"| {mode['mode']} | {median_and_range(mode['summary']['a']['cpu_ratio_to_c'])} |")
     return out
 
 
@@ -216,10 +215,18 @@ def interleaved_tables(fpm: dict) -> list[str]:
         for key, row in mode["summary"].items():
             to_a, to_c = row["cpu_ratio_to_a"], row["cpu_ratio_to_c"]
             out.append(f"| ({key}) {row['label']} | {row['median_cpu_us_per_request']:.1f} µs "
-                       f"| **{to_a['median']:.3f}** ({to_a['min']:.3f} – {to_a['max']:.3f}) "
-                       f"| {to_c['median']:.3f} ({to_c['min']:.3f} – {to_c['max']:.3f}) "
+                       f"| **{to_a['median']:.3f}** ({value_range(to_a)}) | {median_and_range(to_c)} "
                        f"| {row['requests']} |")
     return out
+
+
+def value_range(ratio: dict) -> str:
+    """An interleaved ratio's spread over the runs: "min – max"."""
+    return f"{ratio['min']:.3f} – {ratio['max']:.3f}"
+
+
+def median_and_range(ratio: dict) -> str:
+    return f"{ratio['median']:.3f} ({value_range(ratio)})"
 
 
 def fpm_tables(fpm: dict) -> list[str]:
