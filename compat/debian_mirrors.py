@@ -1,15 +1,14 @@
 #!/usr/bin/env python3
-"""Prints a deb822 sources stanza list for Debian 13 (trixie) source packages,
-built from the Debian entries this machine's APT already uses.
+"""Prints the URIs of this machine's Debian archive mirrors, one a line, in the
+order APT lists them: the entries of the machine's own Debian sources (deb822
+`*.sources` files and one-line `sources.list` files) for this release's main
+suite with component main. Security and third-party entries are left out.
 
-Only `Types: deb-src` is written, so nothing from trixie can ever be installed
-as a binary package. Mirrors are never hard-coded: each entry of the machine's
-own Debian sources (deb822 `*.sources` files and one-line `sources.list`
-files) whose suite belongs to this machine's release is mapped to the same URI
-with the matching trixie suite (bookworm -> trixie, bookworm-updates ->
-trixie-updates, bookworm-security -> trixie-security).
+aws_env never hard-codes a mirror: the pinned PHP source is fetched by its
+pool path from these (compat/fetch-php-source), and the container images'
+Debian root is bootstrapped from the first (docker/test/build-images).
 
-Usage: trixie_sources.py CODENAME [APT_ETC]   (APT_ETC defaults to /etc/apt)
+Usage: debian_mirrors.py CODENAME [APT_ETC]   (APT_ETC defaults to /etc/apt)
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ from __future__ import annotations
 import pathlib
 import sys
 
-TARGET = "trixie"
-KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
 
 
 def deb822_entries(text: str) -> list[dict[str, str]]:
@@ -62,39 +59,25 @@ def machine_entries(apt_etc: pathlib.Path) -> list[dict[str, str]]:
         if path.is_file():
             entries += one_line_entries(path.read_text(errors="replace"))
     for path in sorted((apt_etc / "sources.list.d").glob("*.sources")):
-        if not path.name.startswith("aws_env-"):
-            entries += deb822_entries(path.read_text(errors="replace"))
+        entries += deb822_entries(path.read_text(errors="replace"))
     return entries
 
 
-def trixie_suite(suite: str, codename: str) -> str | None:
-    """The trixie suite matching one of this release's suites, else None."""
-    if suite == codename:
-        return TARGET
-    if suite.startswith(codename + "-"):
-        return TARGET + suite[len(codename):]
-    if suite == codename + "/updates":  # the security suite's pre-bullseye name
-        return TARGET + "-security"
-    return None
-
-
-def trixie_stanzas(entries: list[dict[str, str]], codename: str) -> list[str]:
-    by_uri: dict[str, list[str]] = {}
+def mirror_uris(entries: list[dict[str, str]], codename: str) -> list[str]:
+    uris: list[str] = []
     for entry in entries:
         if entry.get("enabled", "yes").lower() == "no":
             continue
+        if "deb" not in entry.get("types", "").split():
+            continue
+        if codename not in entry.get("suites", "").split():
+            continue
+        if "main" not in entry.get("components", "").split():
+            continue
         for uri in entry.get("uris", "").split():
-            for suite in entry.get("suites", "").split():
-                mapped = trixie_suite(suite, codename)
-                if mapped and "main" in entry.get("components", "").split():
-                    suites = by_uri.setdefault(uri, [])
-                    if mapped not in suites:
-                        suites.append(mapped)
-    return [
-        f"Types: deb-src\nURIs: {uri}\nSuites: {' '.join(suites)}\n"
-        f"Components: main\nSigned-By: {KEYRING}\n"
-        for uri, suites in by_uri.items()
-    ]
+            if uri.rstrip("/") not in uris:
+                uris.append(uri.rstrip("/"))
+    return uris
 
 
 def main() -> int:
@@ -103,14 +86,12 @@ def main() -> int:
         return 2
     codename = sys.argv[1]
     apt_etc = pathlib.Path(sys.argv[2] if len(sys.argv) == 3 else "/etc/apt")
-    stanzas = trixie_stanzas(machine_entries(apt_etc), codename)
-    if not stanzas:
-        print(f"trixie_sources.py: no Debian '{codename}' entry with component main "
+    uris = mirror_uris(machine_entries(apt_etc), codename)
+    if not uris:
+        print(f"debian_mirrors.py: no Debian '{codename}' entry with component main "
               f"in {apt_etc}/sources.list*", file=sys.stderr)
         return 1
-    print("# Written by aws_env's compat/build-php: Debian 13 source packages only,\n"
-          "# from the mirrors of this machine's own Debian sources.")
-    print("\n".join(stanzas), end="")
+    print("\n".join(uris))
     return 0
 
 
