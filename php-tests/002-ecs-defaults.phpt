@@ -2,16 +2,15 @@
 Default allowlist: ECS variables from the file become visible everywhere; secrets stay behind
 --EXTENSIONS--
 aws_env
---INI--
-aws_env.environ_file={PWD}/fixtures/ecs.environ
-variables_order=EGPCS
 --FILE--
 <?php
-require __DIR__ . '/probe.inc';
-visibility('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-    'AWS_EXECUTION_ENV', 'ECS_CONTAINER_METADATA_URI_V4', 'AWS_SECRET_ACCESS_KEY', 'DB_PASSWORD', 'HOSTNAME');
-captured();
-file_source();
+require __DIR__ . '/harness.inc';
+echo php_child(<<<'PHP'
+    visibility('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'AWS_REGION', 'AWS_DEFAULT_REGION',
+        'AWS_EXECUTION_ENV', 'ECS_CONTAINER_METADATA_URI_V4', 'AWS_SECRET_ACCESS_KEY', 'DB_PASSWORD', 'HOSTNAME');
+    captured();
+    file_source();
+    PHP, ['aws_env.environ_file' => fixture('ecs.environ'), 'variables_order' => 'EGPCS']);
 ?>
 --EXPECTF--
 AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: getenv=/v2/credentials/2f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b array=/v2/credentials/2f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b server=/v2/credentials/2f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b env=/v2/credentials/2f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b
@@ -27,4 +26,4 @@ AWS_DEFAULT_REGION: file 9 injected
 AWS_EXECUTION_ENV: file 15 injected
 AWS_REGION: file 9 injected
 ECS_CONTAINER_METADATA_URI_V4: file 32 injected
-file %s/fixtures/ecs.environ: read entries=9 skipped=0 error=-
+file %s/ecs.environ: read entries=9 skipped=0 error=-

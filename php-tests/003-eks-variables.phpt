@@ -2,13 +2,13 @@
 EKS Pod Identity and IRSA variables are in the default allowlist
 --EXTENSIONS--
 aws_env
---INI--
-aws_env.environ_file={PWD}/fixtures/eks.environ
 --FILE--
 <?php
-require __DIR__ . '/probe.inc';
-captured();
-var_dump(getenv('AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'));
+require __DIR__ . '/harness.inc';
+echo php_child(<<<'PHP'
+    captured();
+    var_dump(getenv('AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE'));
+    PHP, ['aws_env.environ_file' => fixture('eks.environ')]);
 ?>
 --EXPECT--
 AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: file 77 injected

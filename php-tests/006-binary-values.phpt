@@ -2,14 +2,18 @@
 Values are bytes: non-UTF-8, '=', control bytes and a 1 MiB value arrive unchanged
 --EXTENSIONS--
 aws_env
---INI--
-aws_env.environ_file={PWD}/fixtures/binary.environ
 --FILE--
 <?php
-var_dump(bin2hex(getenv('AWS_REGION')));
-var_dump(bin2hex($_SERVER['AWS_REGION']));
-var_dump(bin2hex(getenv('AWS_ROLE_SESSION_NAME')));
-var_dump(aws_env_status()['captured']['AWS_REGION']['length']);
+require __DIR__ . '/harness.inc';
+echo php_child(<<<'PHP'
+    var_dump(bin2hex(getenv('AWS_REGION')));
+    var_dump(bin2hex($_SERVER['AWS_REGION']));
+    var_dump(bin2hex(getenv('AWS_ROLE_SESSION_NAME')));
+    var_dump(aws_env_status()['captured']['AWS_REGION']['length']);
+    PHP, ['aws_env.environ_file' => fixture('binary.environ', environ([
+        "AWS_REGION=\xff\xfe=\x01\n\x7fend",
+        "AWS_ROLE_SESSION_NAME=caf\xc3\xa9",
+    ]))]);
 ?>
 --EXPECT--
 string(18) "fffe3d010a7f656e64"

@@ -2,18 +2,17 @@
 An empty file and a file of only NULs are read, hold nothing, and say nothing
 --EXTENSIONS--
 aws_env
---INI--
-aws_env.environ_file={PWD}/fixtures/nuls.environ
 --FILE--
 <?php
-require __DIR__ . '/probe.inc';
-file_source();
-var_dump(aws_env_status()['captured']);
-$php = getenv('TEST_PHP_EXECUTABLE');
-$so = __DIR__ . '/aws_env.so';
-echo shell_exec(escapeshellarg($php) . ' -n -d extension=' . escapeshellarg($so)
-    . ' -d aws_env.environ_file=' . escapeshellarg(__DIR__ . '/fixtures/empty.environ')
-    . ' -r ' . escapeshellarg('$s = aws_env_status()["sources"][1]; echo $s["status"], " ", $s["entries"], "\n";') . ' 2>&1');
+require __DIR__ . '/harness.inc';
+echo php_child(<<<'PHP'
+    file_source();
+    var_dump(aws_env_status()['captured']);
+    PHP, ['aws_env.environ_file' => fixture('nuls.environ', str_repeat("\0", 64))]);
+echo php_child(<<<'PHP'
+    $s = aws_env_status()['sources'][1];
+    echo $s['status'], ' ', $s['entries'], "\n";
+    PHP, ['aws_env.environ_file' => fixture('empty.environ', '')]);
 ?>
 --EXPECTF--
 file %s/nuls.environ: read entries=0 skipped=0 error=-

@@ -3,7 +3,7 @@ A missing environ file is reported in the status and nowhere else
 --EXTENSIONS--
 aws_env
 --INI--
-aws_env.environ_file={PWD}/fixtures/does-not-exist
+aws_env.environ_file={PWD}/does-not-exist
 --FILE--
 <?php
 require __DIR__ . '/probe.inc';

@@ -2,15 +2,18 @@
 Malformed aws_env.names entries get one start-up warning each and are ignored; the module still works
 --EXTENSIONS--
 aws_env
---INI--
-aws_env.names="*, 1BAD ,AWS_REGION,, A-B;C, AWS_*X, , MY_*"
-aws_env.environ_file={PWD}/fixtures/custom.environ
-display_startup_errors=1
 --FILE--
 <?php
-$s = aws_env_status();
-var_dump($s['names'], $s['invalid_names']);
-var_dump(getenv('AWS_REGION'), getenv('MY_APP_MODE'));
+require __DIR__ . '/harness.inc';
+echo php_child(<<<'PHP'
+    $s = aws_env_status();
+    var_dump($s['names'], $s['invalid_names']);
+    var_dump(getenv('AWS_REGION'), getenv('MY_APP_MODE'));
+    PHP, [
+    'aws_env.names' => '"*, 1BAD ,AWS_REGION,, A-B;C, AWS_*X, , MY_*"',
+    'aws_env.environ_file' => fixture('custom.environ'),
+    'display_startup_errors' => '1',
+]);
 ?>
 --EXPECT--
 Warning: PHP Startup: aws_env.names: ignoring invalid entry "*" (expected a variable name, optionally ending in *) in Unknown on line 0

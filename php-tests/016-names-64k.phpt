@@ -4,16 +4,17 @@ A 64 KiB aws_env.names of junk and names: warnings are capped, the valid names s
 aws_env
 --FILE--
 <?php
+require __DIR__ . '/harness.inc';
 $junk = [];
 for ($i = 0; strlen(implode(',', $junk)) < 64 * 1024; $i++) {
     $junk[] = "bad-entry-$i";
 }
 $list = implode(',', $junk) . ',AWS_REGION';
-$php = getenv('TEST_PHP_EXECUTABLE');
-$out = shell_exec(escapeshellarg($php) . ' -n -d display_startup_errors=1 -d extension=' . escapeshellarg(__DIR__ . '/aws_env.so')
-    . ' -d aws_env.names=' . escapeshellarg($list)
-    . ' -d aws_env.environ_file=' . escapeshellarg(__DIR__ . '/fixtures/ecs.environ')
-    . ' -r ' . escapeshellarg('echo count(aws_env_status()["invalid_names"]), " ", getenv("AWS_REGION"), "\n";') . ' 2>&1');
+$out = php_child('echo count(aws_env_status()["invalid_names"]), " ", getenv("AWS_REGION"), "\n";', [
+    'display_startup_errors' => '1',
+    'aws_env.names' => $list,
+    'aws_env.environ_file' => fixture('ecs.environ'),
+]);
 $lines = array_values(array_filter(explode("\n", $out), fn ($l) => $l !== ''));
 echo count($lines), "\n";
 echo $lines[0], "\n", $lines[16], "\n", $lines[17], "\n";

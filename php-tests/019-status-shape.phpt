@@ -2,13 +2,14 @@
 aws_env_status() has the documented shape and types
 --EXTENSIONS--
 aws_env
---INI--
-aws_env.environ_file={PWD}/fixtures/eks.environ
-aws_env.names="AWS_ROLE_ARN, bad-"
-display_startup_errors=0
 --FILE--
 <?php
-var_dump(aws_env_status());
+require __DIR__ . '/harness.inc';
+echo php_child('var_dump(aws_env_status());', [
+    'aws_env.environ_file' => fixture('eks.environ'),
+    'aws_env.names' => '"AWS_ROLE_ARN, bad-"',
+    'display_startup_errors' => '0',
+]);
 ?>
 --EXPECTF--
 PHP Warning:  PHP Startup: aws_env.names: ignoring invalid entry "bad-" (expected a variable name, optionally ending in *) in Unknown on line 0
@@ -53,7 +54,7 @@ array(8) {
       ["name"]=>
       string(4) "file"
       ["path"]=>
-      string(%d) "%s/fixtures/eks.environ"
+      string(%d) "%s/eks.environ"
       ["status"]=>
       string(4) "read"
       ["entries"]=>

@@ -2,13 +2,11 @@
 A custom allowlist replaces the default one
 --EXTENSIONS--
 aws_env
---INI--
-aws_env.names="MY_APP_*"
-aws_env.environ_file={PWD}/fixtures/custom.environ
 --FILE--
 <?php
-require __DIR__ . '/probe.inc';
-visibility('MY_APP_MODE', 'MY_APP_TIER', 'AWS_REGION', 'OTHER');
+require __DIR__ . '/harness.inc';
+echo php_child("visibility('MY_APP_MODE', 'MY_APP_TIER', 'AWS_REGION', 'OTHER');",
+    ['aws_env.names' => '"MY_APP_*"', 'aws_env.environ_file' => fixture('custom.environ')]);
 ?>
 --EXPECT--
 MY_APP_MODE: getenv=blue array=blue server=blue env=blue

@@ -3,13 +3,15 @@ The cgi SAPI gets the same contract: getenv(), getenv() array, $_SERVER and $_EN
 --EXTENSIONS--
 aws_env
 --CGI--
---INI--
-aws_env.environ_file={PWD}/fixtures/ecs.environ
+--SKIPIF--
+<?php require __DIR__ . '/harness.inc'; if (php_cgi_binary() === null) echo "skip php-cgi not found\n"; ?>
 --FILE--
 <?php
-require __DIR__ . '/probe.inc';
-visibility('AWS_REGION', 'AWS_SECRET_ACCESS_KEY');
-echo aws_env_status()['sapi'], "\n";
+require __DIR__ . '/harness.inc';
+echo php_child(<<<'PHP'
+    visibility('AWS_REGION', 'AWS_SECRET_ACCESS_KEY');
+    echo aws_env_status()['sapi'], "\n";
+    PHP, ['aws_env.environ_file' => fixture('ecs.environ')], cgi: true);
 ?>
 --EXPECT--
 AWS_REGION: getenv=eu-west-1 array=eu-west-1 server=eu-west-1 env=eu-west-1

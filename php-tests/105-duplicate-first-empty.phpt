@@ -2,14 +2,15 @@
 Duplicate names in one source: the first entry is the variable even when empty, so an empty first entry captures nothing from that source
 --EXTENSIONS--
 aws_env
---INI--
-aws_env.environ_file={PWD}/fixtures/duplicate-first-empty.environ
 --FILE--
 <?php
-require __DIR__ . '/probe.inc';
-visibility('AWS_REGION', 'AWS_ROLE_ARN');
-captured();
-file_source();
+require __DIR__ . '/harness.inc';
+$duplicates = environ(['AWS_REGION=', 'AWS_REGION=second', 'AWS_ROLE_ARN=first', 'AWS_ROLE_ARN=second']);
+echo php_child(<<<'PHP'
+    visibility('AWS_REGION', 'AWS_ROLE_ARN');
+    captured();
+    file_source();
+    PHP, ['aws_env.environ_file' => fixture('duplicate-first-empty.environ', $duplicates)]);
 ?>
 --EXPECTF--
 AWS_REGION: getenv=- array=- server=- env=-
