@@ -10,6 +10,12 @@ all: aws_env-cargo
 build-modules: aws_env-cargo
 clean: aws_env-clean
 
+# `make test` (PHP's own target, in Makefile.global) runs run-tests.php on
+# $(TESTS) against modules/aws_env.so. The suite lives in php-tests/, not in
+# PHP's default tests/; `make test TESTS=php-tests/001-loaded.phpt` still
+# picks single tests.
+TESTS ?= $(top_srcdir)/php-tests
+
 # Always asks cargo, which knows better than make whether anything changed.
 aws_env-cargo:
 	cd '$(srcdir)' && \
