@@ -15,7 +15,7 @@ echo php_child('var_dump(aws_env_status());', [
 PHP Warning:  PHP Startup: aws_env.names: ignoring invalid entry "bad-" (expected a variable name, optionally ending in *) in Unknown on line 0
 array(8) {
   ["version"]=>
-  string(%d) "%d.%d.%d%S"
+  string(%d) "%d.%d.%s"
   ["enabled"]=>
   bool(true)
   ["sapi"]=>
