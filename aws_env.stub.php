@@ -19,12 +19,15 @@
  * - names: the aws_env.names entries in effect; invalid_names: those ignored.
  * - sources: in priority order, the process environment then the file, each
  *   with its status: "read", "disabled", "not_found", "permission_denied",
- *   "too_large", "not_regular_file" or "error"; entries: well-formed entries
- *   read; skipped: malformed entries passed over; error: the OS's words.
+ *   "too_large", "not_regular_file", "overwritten" (nothing but NUL bytes:
+ *   PID 1 is php-fpm, which reuses its environment for its process title) or
+ *   "error"; entries: well-formed entries read; skipped: malformed entries
+ *   passed over; error: the OS's words, or the reason.
  * - captured: by name, the source it came from, the value's length in bytes,
  *   and its state: "injected" (aws_env put it in the environment), "kept"
- *   (the environment already had a non-empty value) or "absent" (not in the
- *   environment, e.g. in the php-fpm master).
+ *   (the environment already had a non-empty value), "absent" (not in the
+ *   environment, e.g. in the php-fpm master) or "unknown" (aws_env's
+ *   injector was busy: only a bug can make it so).
  *
  * @return array{
  *     version: string,
@@ -36,7 +39,7 @@
  *     sources: list<array{
  *         name: 'process'|'file',
  *         path: ?string,
- *         status: 'read'|'disabled'|'not_found'|'permission_denied'|'too_large'|'not_regular_file'|'error',
+ *         status: 'read'|'disabled'|'not_found'|'permission_denied'|'too_large'|'not_regular_file'|'overwritten'|'error',
  *         entries: int,
  *         skipped: int,
  *         error: ?string
@@ -44,7 +47,7 @@
  *     captured: array<string, array{
  *         source: 'process'|'file',
  *         length: int,
- *         state: 'injected'|'kept'|'absent'
+ *         state: 'injected'|'kept'|'absent'|'unknown'
  *     }>
  * }
  */

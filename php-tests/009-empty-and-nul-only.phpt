@@ -1,5 +1,5 @@
 --TEST--
-An empty file and a file of only NULs are read, hold nothing, and say nothing
+An empty file is read and holds nothing; a file of only NULs is an overwritten environment (php-fpm as PID 1), and says so
 --EXTENSIONS--
 aws_env
 --FILE--
@@ -7,6 +7,10 @@ aws_env
 require __DIR__ . '/harness.inc';
 echo php_child(<<<'PHP'
     file_source();
+    ob_start();
+    (new ReflectionExtension('aws_env'))->info();
+    preg_match('/^Source: .*nuls.environ => .*$/m', ob_get_clean(), $row);
+    echo $row[0], "\n";
     var_dump(aws_env_status()['captured']);
     PHP, ['aws_env.environ_file' => fixture('nuls.environ', str_repeat("\0", 64))]);
 echo php_child(<<<'PHP'
@@ -15,7 +19,8 @@ echo php_child(<<<'PHP'
     PHP, ['aws_env.environ_file' => fixture('empty.environ', '')]);
 ?>
 --EXPECTF--
-file %s/nuls.environ: read entries=0 skipped=0 error=-
+file %s/nuls.environ: overwritten entries=0 skipped=0 error=the environment was overwritten: nothing but NUL bytes (php-fpm as PID 1 reuses its environment for its process title)
+Source: %s/nuls.environ => overwritten (the environment was overwritten: nothing but NUL bytes (php-fpm as PID 1 reuses its environment for its process title))
 array(0) {
 }
 read 0

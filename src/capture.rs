@@ -38,8 +38,17 @@ pub enum SourceStatus {
     PermissionDenied,
     TooLarge,
     NotRegularFile,
+    /// The file held bytes, every one of them NUL: what `/proc/1/environ`
+    /// reads as when PID 1 is php-fpm, whose master overwrites its original
+    /// environment memory to make room for its process title.
+    Overwritten,
     Error,
 }
+
+/// Why an [`SourceStatus::Overwritten`] source gave nothing, for every
+/// report that shows it.
+pub const OVERWRITTEN_REASON: &str = "the environment was overwritten: nothing but NUL bytes \
+     (php-fpm as PID 1 reuses its environment for its process title)";
 
 impl SourceStatus {
     /// The stable identifier used in `aws_env_status()`.
@@ -51,6 +60,7 @@ impl SourceStatus {
             SourceStatus::PermissionDenied => "permission_denied",
             SourceStatus::TooLarge => "too_large",
             SourceStatus::NotRegularFile => "not_regular_file",
+            SourceStatus::Overwritten => "overwritten",
             SourceStatus::Error => "error",
         }
     }
@@ -81,11 +91,21 @@ impl SourceReport {
         }
     }
 
-    /// How messages name this source.
-    pub fn label(&self) -> String {
-        match &self.path {
-            Some(path) => path.display().to_string(),
-            None => "the process environment".to_owned(),
+    /// How messages name this source: its path, or "the process
+    /// environment". Displayed, not built, so that it formats into any
+    /// writer.
+    pub fn label(&self) -> impl std::fmt::Display + '_ {
+        SourceLabel(self.path.as_deref())
+    }
+}
+
+struct SourceLabel<'a>(Option<&'a Path>);
+
+impl std::fmt::Display for SourceLabel<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(path) => path.display().fmt(f),
+            None => f.write_str("the process environment"),
         }
     }
 }
@@ -162,6 +182,14 @@ pub fn capture(names: &NameList, sources: &Sources<'_>) -> Capture {
             },
         )),
         Some(path) => match read_environ_file(path) {
+            Ok(bytes) if is_overwritten(&bytes) => capture.sources.push(SourceReport::unread(
+                SourceKind::File,
+                Some(path.to_owned()),
+                FileFailure {
+                    status: SourceStatus::Overwritten,
+                    error: Some(OVERWRITTEN_REASON.to_owned()),
+                },
+            )),
             Ok(bytes) => take(SourceKind::File, &bytes, Some(path.to_owned())),
             Err(failure) => capture.sources.push(SourceReport::unread(
                 SourceKind::File,
@@ -177,6 +205,12 @@ pub fn capture(names: &NameList, sources: &Sources<'_>) -> Capture {
         .vars
         .dedup_by(|later, first| later.name == first.name);
     capture
+}
+
+/// Bytes, all of them NUL. An empty file is an empty environment, not an
+/// overwritten one.
+fn is_overwritten(bytes: &[u8]) -> bool {
+    !bytes.is_empty() && bytes.iter().all(|&b| b == 0)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -173,6 +173,17 @@ pub fn format<'a>(entries: impl IntoIterator<Item = Entry<'a>>) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn skipped_total_adds_each_reason_once() {
+        let skipped = Skipped {
+            without_equals: 2,
+            invalid_name: 3,
+            duplicate: 5,
+        };
+        assert_eq!(skipped.total(), 10);
+        assert_eq!(Skipped::default().total(), 0);
+    }
+
     fn names<'a>(parsed: &'a Parsed<'a>) -> Vec<&'a str> {
         parsed.entries.iter().map(|e| e.name).collect()
     }

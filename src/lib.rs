@@ -10,6 +10,7 @@ pub mod names;
 pub mod process_env;
 pub mod runtime;
 pub mod settings;
+pub mod stack_text;
 
 #[cfg(not(test))]
 mod php;

@@ -1,6 +1,8 @@
 //! What the module decides once at start-up: the settings it read, what it
 //! captured, and when it puts the captured variables into the environment.
 
+use std::fmt;
+
 use crate::capture::{self, Capture, SourceKind, SourceReport, SourceStatus, Sources};
 use crate::names::NameList;
 use crate::settings::Settings;
@@ -64,51 +66,75 @@ impl Runtime {
     /// The one line php-fpm's master logs at start-up: what was captured from
     /// where, or why nothing was. Names and sources only, never a value.
     pub fn startup_line(&self) -> String {
-        if !self.settings.enabled {
-            return "aws_env: disabled by aws_env.enabled, nothing captured".to_owned();
-        }
-        let mut parts = Vec::new();
-        for source in &self.capture.sources {
-            let names: Vec<&str> = self
-                .capture
-                .vars
-                .iter()
-                .filter(|var| var.source == source.kind)
-                .map(|var| var.name.as_str())
-                .collect();
-            if !names.is_empty() {
-                parts.push(format!("{} from {}", names.join(", "), source.label()));
-            }
-        }
-        let mut line = if parts.is_empty() {
-            "aws_env: captured nothing".to_owned()
-        } else {
-            format!("aws_env: captured {}", parts.join("; "))
-        };
-        for source in &self.capture.sources {
-            if let Some(problem) = self.source_problem(source) {
-                line.push_str("; ");
-                line.push_str(&problem);
-            }
-        }
+        let mut line = String::new();
+        // Writing to a String cannot fail.
+        let _ = self.write_startup_line(&mut line);
         line
     }
 
-    /// Why a source contributed nothing, when that is worth saying.
-    fn source_problem(&self, source: &SourceReport) -> Option<String> {
+    /// [`Self::startup_line`] into any writer: the FFI edge writes it to a
+    /// buffer on the stack, which needs no drop if the engine bails out.
+    pub fn write_startup_line(&self, out: &mut impl fmt::Write) -> fmt::Result {
+        if !self.settings.enabled {
+            return out.write_str("aws_env: disabled by aws_env.enabled, nothing captured");
+        }
+        if self.capture.vars.is_empty() {
+            out.write_str("aws_env: captured nothing")?;
+        } else {
+            out.write_str("aws_env: captured ")?;
+            let mut first_source = true;
+            for source in &self.capture.sources {
+                let mut names = self
+                    .capture
+                    .vars
+                    .iter()
+                    .filter(|var| var.source == source.kind)
+                    .map(|var| var.name.as_str())
+                    .peekable();
+                if names.peek().is_none() {
+                    continue;
+                }
+                if !first_source {
+                    out.write_str("; ")?;
+                }
+                first_source = false;
+                for (i, name) in names.enumerate() {
+                    if i > 0 {
+                        out.write_str(", ")?;
+                    }
+                    out.write_str(name)?;
+                }
+                write!(out, " from {}", source.label())?;
+            }
+        }
+        for source in &self.capture.sources {
+            self.write_source_problem(source, out)?;
+        }
+        Ok(())
+    }
+
+    /// Why a source contributed nothing, when that is worth saying, as
+    /// "; <source>: <why>".
+    fn write_source_problem(
+        &self,
+        source: &SourceReport,
+        out: &mut impl fmt::Write,
+    ) -> fmt::Result {
         match source.status {
-            SourceStatus::Disabled => None,
-            SourceStatus::Read if self.capture.vars.is_empty() => Some(format!(
-                "{}: no allowlisted name among {} entries",
+            SourceStatus::Disabled => Ok(()),
+            SourceStatus::Read if self.capture.vars.is_empty() => write!(
+                out,
+                "; {}: no allowlisted name among {} entries",
                 source.label(),
                 source.entries
-            )),
-            SourceStatus::Read => None,
-            _ => Some(format!(
-                "{}: {}",
+            ),
+            SourceStatus::Read => Ok(()),
+            _ => write!(
+                out,
+                "; {}: {}",
                 source.label(),
                 source.error.as_deref().unwrap_or(source.status.key())
-            )),
+            ),
         }
     }
 }
@@ -204,12 +230,22 @@ mod tests {
             b"AWS_REGION=x\0",
         );
         assert!(runtime.capture.vars.is_empty());
-        assert!(
-            runtime
-                .capture
-                .sources
-                .iter()
-                .all(|source| source.status == SourceStatus::Disabled)
+        let sources: Vec<_> = runtime
+            .capture
+            .sources
+            .iter()
+            .map(|source| (source.kind, source.status, source.path.as_deref()))
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                (SourceKind::Process, SourceStatus::Disabled, None),
+                (
+                    SourceKind::File,
+                    SourceStatus::Disabled,
+                    Some(std::path::Path::new("/nonexistent/aws_env/environ"))
+                ),
+            ]
         );
         assert!(runtime.startup_line().contains("disabled"));
     }

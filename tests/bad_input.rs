@@ -10,7 +10,8 @@ use std::os::unix::net::UnixListener;
 use std::path::{Path, PathBuf};
 
 use aws_env::capture::{
-    Capture, MAX_ENVIRON_FILE_BYTES, SourceKind, SourceStatus, Sources, capture, read_environ_file,
+    Capture, MAX_ENVIRON_FILE_BYTES, OVERWRITTEN_REASON, SourceKind, SourceStatus, Sources,
+    capture, read_environ_file,
 };
 use aws_env::environ::{self, Entry, Skipped};
 use aws_env::names::{DEFAULT_NAMES, NameList};
@@ -277,6 +278,7 @@ fn malformed_process_environment_obeys_the_same_rules_as_a_file() {
     assert_eq!(process.status, SourceStatus::Read);
     assert_eq!(process.entries, 1);
     assert_eq!(process.skipped, skipped(1, 1, 1));
+    assert_eq!(process.skipped.total(), 3);
     assert_eq!(runtime.capture.vars[0].value, b"ok");
 }
 
@@ -295,6 +297,40 @@ fn empty_file_is_read_and_holds_nothing() {
     );
     assert_eq!(source.error, None);
     assert!(captured.vars.is_empty());
+}
+
+#[test]
+fn file_of_only_nul_bytes_is_overwritten_not_read() {
+    // /proc/1/environ when PID 1 is php-fpm: its master zeroes its original
+    // environment to make room for the process title.
+    let scratch = Scratch::new("all-nul");
+    let captured = capture_file(&scratch.file("environ", &[0; 4096]));
+    let source = &captured.sources[1];
+    assert_eq!(
+        (source.status, source.status.key(), source.entries),
+        (SourceStatus::Overwritten, "overwritten", 0)
+    );
+    assert_eq!(source.error.as_deref(), Some(OVERWRITTEN_REASON));
+    assert!(captured.vars.is_empty());
+    // php-fpm's start-up line says why the file gave nothing.
+    let runtime = Runtime::start(
+        Settings {
+            environ_file: scratch.file("environ", &[0; 64]).as_os_str().as_bytes().to_vec(),
+            ..Settings::default()
+        },
+        "fpm-fcgi",
+        b"",
+    );
+    assert!(
+        runtime.startup_line().ends_with(&format!("environ: {OVERWRITTEN_REASON}")),
+        "{}",
+        runtime.startup_line()
+    );
+    // One byte that is not NUL makes it an environment again.
+    let mut bytes = vec![0; 4096];
+    bytes[100] = b'X';
+    let captured = capture_file(&scratch.file("environ", &bytes));
+    assert_eq!(captured.sources[1].status, SourceStatus::Read);
 }
 
 #[test]

@@ -65,7 +65,7 @@ def docroot(session_dir) -> pathlib.Path:
     www = session_dir / "www"
     www.mkdir()
     www.chmod(0o755)
-    for script in ("probe.php", "asyncaws_probe.php", "putenv_probe.php"):
+    for script in ("probe.php", "asyncaws_probe.php", "putenv_probe.php", "bailout_probe.php"):
         shutil.copyfile(harness.HERE / script, www / script)
         (www / script).chmod(0o644)
     # A directory of its own: its .user.ini must not change the other probes.

@@ -18,6 +18,7 @@ import pwd
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -545,23 +546,15 @@ class FpmInstance:
     # ---- requests and output -------------------------------------------
 
     def request(self, script: str, query: str = "",
-                params: Optional[dict[str, str]] = None) -> FastCgiResponse:
-        """One FastCGI request with cgi-fcgi.
+                params: Optional[dict[str, str]] = None, any_status: bool = False) -> FastCgiResponse:
+        """One FastCGI request with cgi-fcgi. A status other than 200 is an
+        error unless `any_status`.
 
         cgi-fcgi forwards its whole environment as FastCGI params, so it runs
         under `env -i` with only the CGI params: nothing from this test
         process (and no AWS variable) can reach the worker that way.
         """
-        fcgi_params = {
-            "GATEWAY_INTERFACE": "CGI/1.1",
-            "REQUEST_METHOD": "GET",
-            "SCRIPT_FILENAME": str(self.docroot / script),
-            "SCRIPT_NAME": f"/{script}",
-            "REQUEST_URI": f"/{script}" + (f"?{query}" if query else ""),
-            "QUERY_STRING": query,
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            **(params or {}),
-        }
+        fcgi_params = self._cgi_params(script, query, params)
         cmd = [self.tools.env, *env_args(fcgi_params), self.tools.cgi_fcgi,
                "-bind", "-connect", str(self.socket_path)]
         try:
@@ -580,9 +573,46 @@ class FpmInstance:
             key, _, value = line.partition(":")
             headers[key.strip().lower()] = value.strip()
         status = headers.get("status", "200")
-        if not status.startswith("200"):
+        if not any_status and not status.startswith("200"):
             raise HarnessError(f"worker answered {status}: {body[:2000]!r}; log:\n{self.log()}")
         return FastCgiResponse(headers, body)
+
+    def _cgi_params(self, script: str, query: str,
+                    params: Optional[dict[str, str]] = None) -> dict[str, str]:
+        return {
+            "GATEWAY_INTERFACE": "CGI/1.1",
+            "REQUEST_METHOD": "GET",
+            "SCRIPT_FILENAME": str(self.docroot / script),
+            "SCRIPT_NAME": f"/{script}",
+            "REQUEST_URI": f"/{script}" + (f"?{query}" if query else ""),
+            "QUERY_STRING": query,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            **(params or {}),
+        }
+
+    def hang_up_during(self, script: str, query: str, after: bytes) -> bytes:
+        """A FastCGI request whose client hangs up (a TCP-style reset of the
+        unix socket) as soon as the response holds `after`, as a browser
+        does when its user goes away. cgi-fcgi always reads to the end, so
+        this speaks the protocol itself. Returns what arrived before.
+        """
+        params = self._cgi_params(script, query)
+        records = fcgi_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", FCGI_RESPONDER, 0))
+        records += fcgi_record(FCGI_PARAMS, b"".join(
+            fcgi_pair(k.encode(), v.encode()) for k, v in params.items()))
+        records += fcgi_record(FCGI_PARAMS, b"") + fcgi_record(FCGI_STDIN, b"")
+        received = b""
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(REQUEST_TIMEOUT)
+            s.connect(str(self.socket_path))
+            s.sendall(records)
+            while after not in received:
+                chunk = s.recv(65536)
+                if not chunk:
+                    raise HarnessError(f"response ended before {after!r}: {received[:2000]!r}")
+                received += chunk
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        return received
 
     def probe(self, names: list[str], params: Optional[dict[str, str]] = None) -> "Probe":
         query = urllib.parse.urlencode({"names": ",".join(names)})
@@ -590,6 +620,24 @@ class FpmInstance:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+# --------------------------------------------------------------------------
+# FastCGI records, for the one client that must hang up part-way
+# --------------------------------------------------------------------------
+
+FCGI_BEGIN_REQUEST, FCGI_PARAMS, FCGI_STDIN = 1, 4, 5
+FCGI_RESPONDER = 1
+
+
+def fcgi_record(kind: int, content: bytes, request_id: int = 1) -> bytes:
+    return struct.pack(">BBHHBx", 1, kind, request_id, len(content), 0) + content
+
+
+def fcgi_pair(name: bytes, value: bytes) -> bytes:
+    def length(n: int) -> bytes:
+        return struct.pack(">B", n) if n < 128 else struct.pack(">I", n | 0x80000000)
+    return length(len(name)) + length(len(value)) + name + value
 
 
 # --------------------------------------------------------------------------

@@ -4,7 +4,7 @@
 
 use std::ffi::{CStr, c_int};
 use std::ptr;
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 use ext_php_rs::ffi::MODULE_PERSISTENT;
 use ext_php_rs::zend::SapiModule;
@@ -13,6 +13,7 @@ use super::state::{self, ModuleState, guarded};
 use super::{ini, log};
 use crate::process_env::{self, Injector};
 use crate::runtime::{FPM_SAPI, Injection, Runtime};
+use crate::stack_text::StackText;
 
 const SUCCESS: i32 = 0;
 
@@ -31,45 +32,56 @@ pub fn module_startup(kind: i32, module_number: i32) -> i32 {
     })
 }
 
+/// The longest log line aws_env writes; php-fpm cuts its log lines at
+/// `log_limit` (1024 bytes by default) anyway.
+type LogLine = StackText<4096>;
+
 fn start(kind: i32) {
+    // Everything is decided before anything is said: once the state is
+    // published, the messages only borrow it, so a bailout out of a log call
+    // leaves nothing behind.
     let sapi = sapi_name();
     let runtime = Runtime::start(ini::read(), &sapi, &process_env::environ_bytes());
-    warn_about_invalid_names(&runtime.names.invalid);
-    if sapi == FPM_SAPI {
-        log::notice(&runtime.startup_line());
-    }
-
-    let mut injector = Injector::new(&runtime.capture.vars);
-    if runtime.injection == Injection::AtStartup {
+    let injector = Injector::new(&runtime.capture.vars);
+    let state = state::publish(ModuleState::new(sapi, runtime, injector));
+    let every_request = state.runtime.injection == Injection::EveryRequest;
+    if !every_request {
         // SAFETY: MINIT runs before the SAPI starts any request or thread.
-        unsafe { injector.inject_missing() };
+        state.with_injector(|injector| unsafe { injector.inject_missing() });
     }
-    let every_request = runtime.injection == Injection::EveryRequest;
-    *state::lock() = Some(ModuleState {
-        sapi,
-        runtime,
-        injector,
-    });
     state::set_inject_every_request(every_request);
     // A module that dl() loaded is unloaded when its request ends: a hook
     // left behind in the SAPI would then point at unmapped code.
     if every_request && kind == MODULE_PERSISTENT.cast_signed() {
         install_request_hook();
     }
+
+    warn_about_invalid_names(&state.runtime.names.invalid);
+    if state.sapi == FPM_SAPI {
+        let mut line = LogLine::new();
+        let _ = state.runtime.write_startup_line(&mut line);
+        log::notice(line.as_c_str());
+    }
 }
 
 fn warn_about_invalid_names(invalid: &[String]) {
     for entry in invalid.iter().take(MAX_NAME_WARNINGS) {
-        log::warning(&format!(
-            "aws_env.names: ignoring invalid entry \"{entry}\" (expected a variable name, \
-             optionally ending in *)"
-        ));
+        log::warning(
+            LogLine::format(format_args!(
+                "aws_env.names: ignoring invalid entry \"{entry}\" (expected a variable name, \
+                 optionally ending in *)"
+            ))
+            .as_c_str(),
+        );
     }
     if invalid.len() > MAX_NAME_WARNINGS {
-        log::warning(&format!(
-            "aws_env.names: ignoring {} more invalid entries",
-            invalid.len() - MAX_NAME_WARNINGS
-        ));
+        log::warning(
+            LogLine::format(format_args!(
+                "aws_env.names: ignoring {} more invalid entries",
+                invalid.len() - MAX_NAME_WARNINGS
+            ))
+            .as_c_str(),
+        );
     }
 }
 
@@ -90,7 +102,7 @@ pub extern "C" fn module_shutdown(_kind: i32, module_number: i32) -> i32 {
     guarded("module shut-down", SUCCESS, || {
         uninstall_request_hook();
         state::set_inject_every_request(false);
-        *state::lock() = None;
+        state::retire();
         ini::unregister(module_number);
         SUCCESS
     })
@@ -152,14 +164,26 @@ unsafe extern "C" fn request_activate() -> c_int {
     // SAFETY: `sapi_activate` would call the chained handler just so.
     let result = chained_activate().map_or(SUCCESS, |chained| unsafe { chained() });
     if state::inject_every_request() {
-        guarded("request start-up", (), || {
-            let mut guard = state::lock();
-            if let Some(state) = guard.as_mut() {
-                // SAFETY: only php-fpm injects per request, and a php-fpm
-                // worker serves one request at a time on one thread.
-                unsafe { state.injector.inject_missing() };
-            }
-        });
+        guarded("request start-up", (), inject_for_request);
     }
     result
+}
+
+/// Said once per process: the injector was busy at the start of a request.
+static WARNED_BUSY: AtomicBool = AtomicBool::new(false);
+
+fn inject_for_request() {
+    let Some(state) = state::current() else {
+        return;
+    };
+    // SAFETY: only php-fpm injects per request, and a php-fpm worker serves
+    // one request at a time on one thread.
+    let injected = state.try_with_injector(|injector| unsafe { injector.inject_missing() });
+    // The lock is released by now: the warning may call into the engine.
+    if injected.is_none() && !WARNED_BUSY.swap(true, Ordering::Relaxed) {
+        log::warning(
+            c"aws_env: the injector was busy at the start of a request, so this request's \
+              environment was not checked; please report this as a bug",
+        );
+    }
 }

@@ -1,20 +1,31 @@
 //! The "aws_env" section of phpinfo() and `php --ri aws_env`.
+//!
+//! Printing runs the user's output handlers and fails on a closed pipe or an
+//! aborted connection, and the engine then bails out (`longjmp`) from inside
+//! a row. So each row is formatted on the stack from the published state,
+//! which needs no lock: nothing is left to release or free if the engine
+//! never comes back, and a handler that calls `aws_env_status()` finds
+//! nothing held.
 
-use std::ffi::{CString, c_int};
+use std::ffi::{CStr, c_int};
 
 use ext_php_rs::ffi::{
     php_info_print_table_end, php_info_print_table_row, php_info_print_table_start,
 };
 use ext_php_rs::zend::ModuleEntry;
 
-use super::state::{self, guarded};
-use super::status::{VERSION, injection_key, var_states};
+use super::state::{self, ModuleState, guarded};
+use super::status::{VERSION, injection_key, state_key};
 use crate::capture::SourceStatus;
+use crate::stack_text::StackText;
 
 // Declared by hand from ext/standard/info.h (PHP 8.2 to 8.4).
 unsafe extern "C" {
     fn display_ini_entries(module: *mut ModuleEntry);
 }
+
+/// One cell; a longer one (a path, an ignored 64 KiB names entry) is cut.
+type Cell = StackText<1024>;
 
 pub extern "C" fn module_info(module: *mut ModuleEntry) {
     guarded("phpinfo", (), || {
@@ -27,56 +38,71 @@ pub extern "C" fn module_info(module: *mut ModuleEntry) {
 fn print_table() {
     // SAFETY: a table is opened and closed around rows, as phpinfo expects.
     unsafe { php_info_print_table_start() };
-    row("aws_env support", "enabled");
-    row("Version", VERSION);
-    if let Some(state) = state::lock().as_ref() {
-        let runtime = &state.runtime;
-        row(
-            "Capture",
-            if runtime.settings.enabled {
-                "enabled"
-            } else {
-                "disabled"
-            },
-        );
-        row("Injection", injection_key(runtime.injection));
-        for source in &runtime.capture.sources {
-            let outcome = match (source.status, &source.error) {
-                (SourceStatus::Read, _) => format!("read, {} entries", source.entries),
-                (status, Some(error)) => format!("{} ({error})", status.key()),
-                (status, None) => status.key().to_owned(),
-            };
-            row(&format!("Source: {}", source.label()), &outcome);
-        }
-        let states = var_states(state);
-        for (var, var_state) in runtime.capture.vars.iter().zip(states) {
-            let source = runtime
-                .capture
-                .sources
-                .iter()
-                .find(|source| source.kind == var.source)
-                .map_or_else(String::new, |source| source.label());
-            row(
-                &format!("Captured {}", var.name),
-                &format!(
-                    "from {source}, {} bytes, {}",
-                    var.value.len(),
-                    var_state.key()
-                ),
-            );
-        }
-        for entry in &runtime.names.invalid {
-            row("Ignored names entry", entry);
-        }
+    row(c"aws_env support", c"enabled");
+    row(c"Version", cell(format_args!("{VERSION}")).as_c_str());
+    if let Some(state) = state::current() {
+        print_state(state);
     }
     // SAFETY: closes the table opened above.
     unsafe { php_info_print_table_end() };
 }
 
-fn row(label: &str, value: &str) {
-    let (Ok(label), Ok(value)) = (CString::new(label), CString::new(value)) else {
-        return;
+fn print_state(state: &ModuleState) {
+    let runtime = &state.runtime;
+    let capture = if runtime.settings.enabled {
+        c"enabled"
+    } else {
+        c"disabled"
     };
+    row(c"Capture", capture);
+    row(
+        c"Injection",
+        cell(format_args!("{}", injection_key(runtime.injection))).as_c_str(),
+    );
+    for source in &runtime.capture.sources {
+        let label = cell(format_args!("Source: {}", source.label()));
+        let outcome = match (source.status, &source.error) {
+            (SourceStatus::Read, _) => cell(format_args!("read, {} entries", source.entries)),
+            (status, Some(error)) => cell(format_args!("{} ({error})", status.key())),
+            (status, None) => cell(format_args!("{}", status.key())),
+        };
+        row(label.as_c_str(), outcome.as_c_str());
+    }
+    for var in &runtime.capture.vars {
+        let source = runtime
+            .capture
+            .sources
+            .iter()
+            .find(|source| source.kind == var.source);
+        let label = cell(format_args!("Captured {}", var.name));
+        let detail = match source {
+            Some(source) => cell(format_args!(
+                "from {}, {} bytes, {}",
+                source.label(),
+                var.value.len(),
+                state_key(state, var)
+            )),
+            None => cell(format_args!(
+                "{} bytes, {}",
+                var.value.len(),
+                state_key(state, var)
+            )),
+        };
+        row(label.as_c_str(), detail.as_c_str());
+    }
+    for entry in &runtime.names.invalid {
+        row(
+            c"Ignored names entry",
+            cell(format_args!("{entry}")).as_c_str(),
+        );
+    }
+}
+
+fn cell(args: std::fmt::Arguments<'_>) -> Cell {
+    Cell::format(args)
+}
+
+fn row(label: &CStr, value: &CStr) {
     // SAFETY: two columns, two NUL-terminated strings valid for the call.
     unsafe { php_info_print_table_row(2 as c_int, label.as_ptr(), value.as_ptr()) };
 }

@@ -1,7 +1,11 @@
 //! Messages to PHP's own channels. Callers pass names and sources, never a
-//! captured value.
+//! captured value, already formatted on the stack ([`StackText`]): the
+//! engine may bail out of these calls, and nothing of aws_env's may then be
+//! waiting to be freed.
+//!
+//! [`StackText`]: crate::stack_text::StackText
 
-use std::ffi::{CString, c_char, c_int};
+use std::ffi::{CStr, c_char, c_int};
 
 use ext_php_rs::ffi::{E_WARNING, php_error_docref};
 
@@ -15,15 +19,13 @@ unsafe extern "C" {
 const LOG_NOTICE: c_int = 5;
 
 /// A line in the SAPI's log: for php-fpm, the master's error log stream.
-pub fn notice(message: &str) {
-    let message = to_c(message);
+pub fn notice(message: &CStr) {
     // SAFETY: the pointer is a NUL-terminated string valid for the call.
     unsafe { php_log_err_with_severity(message.as_ptr(), LOG_NOTICE) };
 }
 
-/// A start-up warning, shown and logged the way PHP shows its own.
-pub fn warning(message: &str) {
-    let message = to_c(message);
+/// A warning, shown and logged the way PHP shows its own.
+pub fn warning(message: &CStr) {
     // SAFETY: "%s" consumes exactly the one NUL-terminated string passed, so
     // no format directive inside the message is ever interpreted.
     unsafe {
@@ -34,10 +36,4 @@ pub fn warning(message: &str) {
             message.as_ptr(),
         );
     }
-}
-
-/// Messages are built from names, paths and escaped INI text; a NUL inside
-/// one would cut it short, so it is shown escaped instead of failing.
-fn to_c(message: &str) -> CString {
-    CString::new(message.replace('\0', "\\0")).unwrap_or_default()
 }

@@ -1,29 +1,106 @@
-//! The module's process-wide state: what MINIT decided, and which names this
-//! process's environment received from aws_env.
+//! The module's process-wide state: what MINIT decided, published once and
+//! read without a lock, and the injector behind a lock of its own.
+//!
+//! The engine may `longjmp` over any Rust frame that calls into it (a fatal
+//! error, `memory_limit`, an aborted connection), and a lock guard in such a
+//! frame would never be released: every later request of that php-fpm
+//! worker would then wait for ever. So nothing here is ever held across a
+//! call into the engine: readers borrow the published state, which needs no
+//! lock, and the injector's lock is only taken around libc's environment
+//! calls. Even so, the request path only tries the lock: a future mistake
+//! costs one missed injection and a log line, never a hung worker.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use std::sync::{Mutex, PoisonError, TryLockError};
 
 use crate::process_env::Injector;
 use crate::runtime::Runtime;
+use crate::stack_text::StackText;
 
 pub struct ModuleState {
     pub sapi: String,
     pub runtime: Runtime,
-    pub injector: Injector,
+    /// `runtime.names.patterns` as text, made here so that reports only
+    /// borrow.
+    pub pattern_texts: Vec<String>,
+    injector: Mutex<Injector>,
 }
 
-static STATE: Mutex<Option<ModuleState>> = Mutex::new(None);
+impl ModuleState {
+    pub fn new(sapi: String, runtime: Runtime, injector: Injector) -> Self {
+        ModuleState {
+            sapi,
+            pattern_texts: runtime
+                .names
+                .patterns
+                .iter()
+                .map(ToString::to_string)
+                .collect(),
+            runtime,
+            injector: Mutex::new(injector),
+        }
+    }
+
+    /// Runs `work` with the injector, unless its lock is held: then `None`,
+    /// at once. `work` must not call into the engine. A poisoned lock is
+    /// taken all the same: the injector's data stays consistent whatever a
+    /// panic interrupted (a flag per variable and a snapshot of pointers).
+    pub fn try_with_injector<T>(&self, work: impl FnOnce(&mut Injector) -> T) -> Option<T> {
+        let mut injector = match self.injector.try_lock() {
+            Ok(guard) => guard,
+            Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) => return None,
+        };
+        Some(work(&mut injector))
+    }
+
+    /// As [`Self::try_with_injector`], but waits for the lock: for module
+    /// start-up only, before any request or thread exists.
+    pub fn with_injector<T>(&self, work: impl FnOnce(&mut Injector) -> T) -> T {
+        work(&mut self.injector.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The state MINIT published, or null before MINIT and after MSHUTDOWN.
+static STATE: AtomicPtr<ModuleState> = AtomicPtr::new(ptr::null_mut());
 
 /// Read on every request, so that SAPIs which inject at start-up pay one
-/// atomic load and never take the lock.
+/// atomic load and nothing else.
 static INJECT_EVERY_REQUEST: AtomicBool = AtomicBool::new(false);
 
-/// The state, even after a panic elsewhere poisoned the lock: the data is
-/// plain values that a panic cannot leave half-written in a harmful way.
-pub fn lock() -> MutexGuard<'static, Option<ModuleState>> {
-    STATE.lock().unwrap_or_else(PoisonError::into_inner)
+/// Publishes what MINIT decided. A state left from an earlier start-up in
+/// this process (a SAPI that restarts the engine) is replaced and freed.
+pub fn publish(state: ModuleState) -> &'static ModuleState {
+    let fresh = Box::into_raw(Box::new(state));
+    let earlier = STATE.swap(fresh, Ordering::AcqRel);
+    if !earlier.is_null() {
+        // SAFETY: `earlier` came from `Box::into_raw` in an earlier call,
+        // and MINIT runs before any request could be reading it.
+        drop(unsafe { Box::from_raw(earlier) });
+    }
+    // SAFETY: just published; it lives until `retire`.
+    unsafe { &*fresh }
+}
+
+/// The published state. The reference is valid until MSHUTDOWN, which the
+/// engine runs only after every request, in every thread, has ended.
+pub fn current() -> Option<&'static ModuleState> {
+    let state = STATE.load(Ordering::Acquire);
+    // SAFETY: null or a state published by `publish`, freed only by
+    // `retire` at MSHUTDOWN, when no request runs.
+    unsafe { state.as_ref() }
+}
+
+/// MSHUTDOWN: takes the state back and frees it.
+pub fn retire() {
+    let state = STATE.swap(ptr::null_mut(), Ordering::AcqRel);
+    if !state.is_null() {
+        // SAFETY: it came from `Box::into_raw` in `publish`, and no request
+        // runs at MSHUTDOWN.
+        drop(unsafe { Box::from_raw(state) });
+    }
 }
 
 pub fn set_inject_every_request(on: bool) {
@@ -42,10 +119,15 @@ pub fn guarded<T>(hook: &str, fallback: T, body: impl FnOnce() -> T) -> T {
         Err(payload) => {
             let reason = payload
                 .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_owned());
-            super::log::warning(&format!("aws_env: internal error in {hook}: {reason}"));
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("unknown panic");
+            let message: StackText<1024> =
+                StackText::format(format_args!("aws_env: internal error in {hook}: {reason}"));
+            // The payload is freed before the warning, which calls into the
+            // engine.
+            drop(payload);
+            super::log::warning(message.as_c_str());
             fallback
         }
     }

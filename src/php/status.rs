@@ -1,14 +1,22 @@
 //! `aws_env_status()`: the module's facts as data, for health checks.
 //! Names, sources, counts and lengths only; never a value.
+//!
+//! The arrays are built from the published state by borrowing: no Rust
+//! value that needs dropping is alive while the engine allocates, so a
+//! bailout (`memory_limit` reached in the middle) leaves nothing behind but
+//! PHP values in the request's heap, which the engine frees with the
+//! request.
+
+use std::os::unix::ffi::OsStrExt;
 
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::ZendHashTable;
+use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 
 use super::env_lock::EnvLock;
 use super::state::{self, ModuleState};
-use crate::capture::SourceReport;
+use crate::capture::{CapturedVar, SourceReport};
 use crate::process_env::VarState;
 use crate::runtime::Injection;
 
@@ -18,8 +26,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// stands in this process's environment. See `aws_env.stub.php`.
 #[php_function]
 pub fn aws_env_status() -> PhpResult<ZBox<ZendHashTable>> {
-    let guard = state::lock();
-    let Some(state) = guard.as_ref() else {
+    let Some(state) = state::current() else {
         return Err("aws_env has not started".into());
     };
     Ok(status_array(state)?)
@@ -31,7 +38,7 @@ pub fn function() -> ext_php_rs::builders::FunctionBuilder<'static> {
     wrap_function!(aws_env_status)
 }
 
-fn status_array(state: &ModuleState) -> ext_php_rs::error::Result<ZBox<ZendHashTable>> {
+fn status_array(state: &'static ModuleState) -> ext_php_rs::error::Result<ZBox<ZendHashTable>> {
     let runtime = &state.runtime;
     let mut status = ZendHashTable::new();
     status.insert("version", VERSION)?;
@@ -40,11 +47,11 @@ fn status_array(state: &ModuleState) -> ext_php_rs::error::Result<ZBox<ZendHashT
     status.insert("injection", injection_key(runtime.injection))?;
     status.insert(
         "names",
-        list(runtime.names.patterns.iter().map(ToString::to_string))?,
+        list(state.pattern_texts.iter().map(String::as_str))?,
     )?;
     status.insert(
         "invalid_names",
-        list(runtime.names.invalid.iter().cloned())?,
+        list(runtime.names.invalid.iter().map(String::as_str))?,
     )?;
 
     let mut sources = ZendHashTable::new();
@@ -53,31 +60,31 @@ fn status_array(state: &ModuleState) -> ext_php_rs::error::Result<ZBox<ZendHashT
     }
     status.insert("sources", sources)?;
 
-    let states = var_states(state);
     let mut captured = ZendHashTable::new();
-    for (var, var_state) in runtime.capture.vars.iter().zip(states) {
+    for var in &runtime.capture.vars {
         let mut entry = ZendHashTable::new();
         entry.insert("source", var.source.key())?;
         entry.insert("length", count(var.value.len()))?;
-        entry.insert("state", var_state.key())?;
+        entry.insert("state", state_key(state, var))?;
         captured.insert(var.name.as_str(), entry)?;
     }
     status.insert("captured", captured)?;
     Ok(status)
 }
 
-/// Where each captured variable stands now, in capture order. Read under
-/// PHP's environment lock, as other threads' `putenv()` may run meanwhile.
-pub fn var_states(state: &ModuleState) -> Vec<VarState> {
+/// Where a captured variable stands now. PHP's environment lock (ZTS) and
+/// the injector's are held for the lookup alone, which calls only libc: the
+/// locks are released before the caller builds anything.
+pub fn var_state(state: &ModuleState, var: &CapturedVar) -> Option<VarState> {
     let _env = EnvLock::acquire();
-    state
-        .runtime
-        .capture
-        .vars
-        .iter()
-        // SAFETY: PHP's environment lock is held, so no putenv() writes.
-        .map(|var| unsafe { state.injector.state_of(&var.name) })
-        .collect()
+    // SAFETY: PHP's environment lock is held, so no putenv() writes.
+    state.try_with_injector(|injector| unsafe { injector.state_of(&var.name) })
+}
+
+/// [`var_state`]'s key; "unknown" in the one case it cannot tell: the
+/// injector busy, which only a bug could make it.
+pub fn state_key(state: &ModuleState, var: &CapturedVar) -> &'static str {
+    var_state(state, var).map_or("unknown", VarState::key)
 }
 
 fn source_array(source: &SourceReport) -> ext_php_rs::error::Result<ZBox<ZendHashTable>> {
@@ -85,13 +92,23 @@ fn source_array(source: &SourceReport) -> ext_php_rs::error::Result<ZBox<ZendHas
     entry.insert("name", source.kind.key())?;
     entry.insert(
         "path",
-        source.path.as_ref().map(|path| path.display().to_string()),
+        source
+            .path
+            .as_deref()
+            .map(|path| bytes(path.as_os_str().as_bytes())),
     )?;
     entry.insert("status", source.status.key())?;
     entry.insert("entries", count(source.entries))?;
     entry.insert("skipped", count(source.skipped.total()))?;
-    entry.insert("error", source.error.clone())?;
+    entry.insert("error", source.error.as_deref())?;
     Ok(entry)
+}
+
+/// A PHP string of exactly these bytes (a path need not be UTF-8).
+fn bytes(bytes: &[u8]) -> Zval {
+    let mut zval = Zval::new();
+    zval.set_zend_string(ZendStr::new(bytes, false));
+    zval
 }
 
 pub fn injection_key(injection: Injection) -> &'static str {
@@ -101,7 +118,9 @@ pub fn injection_key(injection: Injection) -> &'static str {
     }
 }
 
-fn list(items: impl Iterator<Item = String>) -> ext_php_rs::error::Result<ZBox<ZendHashTable>> {
+fn list<'a>(
+    items: impl Iterator<Item = &'a str>,
+) -> ext_php_rs::error::Result<ZBox<ZendHashTable>> {
     let mut array = ZendHashTable::new();
     for item in items {
         array.push(item)?;
