@@ -29,6 +29,7 @@ echo $run['out'];
 ?>
 --EXPECTF--
 status: 255
-%AFatal error: Allowed memory size of 3145728 bytes exhausted%s
+
+Fatal error: Allowed memory size of 3145728 bytes exhausted%s
 
 shutdown: 8 keys
