@@ -4,7 +4,7 @@ An output callback may call aws_env_status() while the phpinfo section prints (n
 aws_env
 --FILE--
 <?php
-require __DIR__ . '/child.inc';
+require __DIR__ . '/harness.inc';
 // A chunk size of 1 runs the callback on every write, so it re-enters
 // aws_env while each row of the section is being printed.
 $code = <<<'PHP'

@@ -9,7 +9,7 @@ if (getenv('USE_ZEND_ALLOC') === '0') die('skip memory_limit is not enforced wit
 ?>
 --FILE--
 <?php
-require __DIR__ . '/child.inc';
+require __DIR__ . '/harness.inc';
 // The engine bails out (longjmp) from inside the array building; shutdown
 // functions run after that, and the module shuts down at exit.
 $code = <<<'PHP'

@@ -4,7 +4,7 @@ A fatal error in an output callback while the phpinfo section prints leaves aws_
 aws_env
 --FILE--
 <?php
-require __DIR__ . '/child.inc';
+require __DIR__ . '/harness.inc';
 // The callback raises a fatal error on the write of one row of the section,
 // so the engine bails out from inside aws_env's printing. (E_USER_ERROR: the
 // engine defers a memory or exception error raised inside an output handler
