@@ -315,14 +315,20 @@ fn file_of_only_nul_bytes_is_overwritten_not_read() {
     // php-fpm's start-up line says why the file gave nothing.
     let runtime = Runtime::start(
         Settings {
-            environ_file: scratch.file("environ", &[0; 64]).as_os_str().as_bytes().to_vec(),
+            environ_file: scratch
+                .file("environ", &[0; 64])
+                .as_os_str()
+                .as_bytes()
+                .to_vec(),
             ..Settings::default()
         },
         "fpm-fcgi",
         b"",
     );
     assert!(
-        runtime.startup_line().ends_with(&format!("environ: {OVERWRITTEN_REASON}")),
+        runtime
+            .startup_line()
+            .ends_with(&format!("environ: {OVERWRITTEN_REASON}")),
         "{}",
         runtime.startup_line()
     );
