@@ -1,9 +1,10 @@
-"""Runs the php-fpm throughput and CLI start-up benchmarks, reads Criterion's
-results, and writes the report. Started by bench/run, which builds first.
+"""Runs the php-fpm and CLI start-up benchmarks (instructions, then wall
+clock and CPU time as a cross-check), reads Criterion's results, and writes
+the report. Started by bench/run, which builds first.
 
 Exit status: 0 done; 1 something is broken (a server did not start, a request
-failed, a check of what a worker sees failed); 3 (full mode only) a target
-was missed. Smoke mode never judges timings.
+failed, a check of what a worker sees failed); 3 (full and instructions modes)
+a target was missed. Smoke mode never judges.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ SMOKE = {"rounds": 1, "interleaved_runs": 1, "duration_s": 3, "warmup_s": 0, "ca
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--smoke", action="store_true", help="a few hundred requests, no thresholds")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--smoke", action="store_true", help="a few hundred requests, no thresholds")
+    size.add_argument("--instructions", action="store_true",
+                      help="only the instruction counts, which the targets are judged on")
     parser.add_argument("--extension", required=True, type=pathlib.Path, help="the built libaws_env.so")
     parser.add_argument("--php", required=True)
     parser.add_argument("--php-fpm", required=True)
@@ -60,12 +64,22 @@ def progress(message: str) -> None:
     print(f"    {message}", flush=True)
 
 
+def step(title: str, body):
+    """Runs one measurement under a heading, says how long it took, and
+    returns its result."""
+    print(f"==> {title}", flush=True)
+    started = time.monotonic()
+    result = body()
+    progress(f"{time.monotonic() - started:.0f} s")
+    return result
+
+
 def main() -> int:
     # A plain SIGTERM would skip the clean-up: make it unwind like Ctrl-C, so
     # that every server is stopped by PID and every directory removed.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = parse_args()
-    mode = "smoke" if args.smoke else "full"
+    mode = "smoke" if args.smoke else "instructions" if args.instructions else "full"
     settings = fpm_throughput.Settings(
         rounds=SMOKE["rounds"] if args.smoke else args.rounds,
         duration_s=SMOKE["duration_s"] if args.smoke else args.duration,
@@ -86,45 +100,48 @@ def main() -> int:
         php = tool(args.php)
         results = {"mode": mode, "date": report.now(), "machine": report.machine(),
                    "versions": report.versions(tools, php), "load_before": os.getloadavg()[0]}
+        reference = fpm_throughput.loadable(tools, fpm_throughput.REFERENCE)
 
-        print("==> php-fpm throughput (a b c d, rounds interleaved and rotated), then pool CPU with "
-              "requests interleaved", flush=True)
-        started = time.monotonic()
-        results["fpm"] = fpm_throughput.run(settings, tools, progress)
-        progress(f"{time.monotonic() - started:.0f} s")
+        # Smoke mode checks the instruction machinery on aws_env's pool alone.
+        counted = ((fpm_throughput.CONFIGS[1],) if args.smoke
+                   else fpm_throughput.CONFIGS + ((fpm_throughput.REFERENCE,) if reference else ()))
+        results["fpm_instructions"] = step(
+            "php-fpm instructions (callgrind): a persistent worker's request, a fresh worker's life",
+            lambda: fpm_instructions.run(tools, counted, args.smoke, progress))
+        # Instructions only, in an empty environment: the CLI target's setting.
+        results["cli_clean"] = step(
+            "CLI start-up instructions (callgrind), empty environment",
+            lambda: cli_startup.measure(php, str(tools.extension), pairs=0, warmup=0, unshare=tools.unshare,
+                                        environment={}, captured_names=[], count_instructions=True))
 
-        if not args.smoke:
-            print("==> php-fpm instructions per request (callgrind)", flush=True)
-            started = time.monotonic()
-            results["fpm_instructions"] = fpm_instructions.run(tools, progress)
-            progress(f"{time.monotonic() - started:.0f} s")
-
-        print("==> CLI start-up", flush=True)
-        started = time.monotonic()
-        results["cli"] = cli_startup.measure(
-            php, str(tools.extension),
-            pairs=SMOKE["cli_pairs"] if args.smoke else args.cli_pairs,
-            warmup=SMOKE["cli_warmup"] if args.smoke else 20,
-            unshare=tools.unshare, environment=ecs_env.ENVIRONMENT,
-            captured_names=ecs_env.CAPTURED_NAMES,
-            count_instructions=not args.smoke,
-        )
-        progress(f"{time.monotonic() - started:.0f} s")
+        if mode != "instructions":
+            results["fpm"] = step(
+                "php-fpm throughput (a b c d, rounds interleaved and rotated), then pool CPU with "
+                "requests interleaved",
+                lambda: fpm_throughput.run(settings, tools, progress))
+            results["cli"] = step(
+                "CLI start-up in the Fargate environment (wall clock, CPU" + (")" if args.smoke else ", instructions)"),
+                lambda: cli_startup.measure(
+                    php, str(tools.extension),
+                    pairs=SMOKE["cli_pairs"] if args.smoke else args.cli_pairs,
+                    warmup=SMOKE["cli_warmup"] if args.smoke else 20,
+                    unshare=tools.unshare, environment=ecs_env.ENVIRONMENT,
+                    captured_names=ecs_env.CAPTURED_NAMES,
+                    count_instructions=not args.smoke))
     except (fpm_throughput.BenchError, cli_startup.BenchError) as error:
         print(f"bench: BROKEN: {error}", file=sys.stderr)
         return 1
 
     results["micro"] = report.criterion_results(args.criterion) if args.criterion else {}
     results["load_after"] = os.getloadavg()[0]
-    results["verdicts"] = [dataclasses.asdict(v) for v in
-                           report.verdicts(results["fpm"], results["cli"], results["micro"])]
+    results["verdicts"] = [dataclasses.asdict(v) for v in report.verdicts(results)]
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(results, indent=2))
     text = report.markdown(results)
     (args.out / "report.md").write_text(text)
     print("\n" + text)
     print(f"(written to {args.out}/report.md and results.json)")
-    if mode == "full":
+    if mode != "smoke":
         missed = [v["name"] for v in results["verdicts"] if not v["met"]]
         if missed:
             print("bench: targets MISSED: " + "; ".join(missed), file=sys.stderr)

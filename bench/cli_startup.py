@@ -1,16 +1,19 @@
 """CLI start-up: `php -n -d extension=aws_env.so -r ''` against `php -n -r ''`.
 
 `measure()` runs this file as PID 1 of a new PID namespace (with its own
-/proc) holding the ECS Fargate environment, the layout of a container whose
-entrypoint starts PHP: the module then reads its own environment and
-/proc/1/environ, as it would in production. The two commands alternate,
-each pair in turn order (AB BA AB ...), so drift and ordering hit both alike.
+/proc) holding a given environment: the ECS Fargate one, the layout of a
+container whose entrypoint starts PHP (the module then reads its own
+environment and /proc/1/environ, as it would in production), or an empty
+one. The two commands alternate, each pair in turn order (AB BA AB ...), so
+drift and ordering hit both alike.
 
 Per run: wall time from spawn to reap (what a shell pays for `php ...`), and
 from the child's rusage its CPU time, minor page faults and involuntary
 context switches (how often a busy machine took the CPU away). Optionally,
 the instructions each command executes, counted by callgrind: a measure of
-the work itself that no other load on the machine can disturb.
+the work itself that no other load on the machine can disturb; these also
+count `php -n -d extension=calendar -r ''`, PHP's own small extension, for
+what loading any extension costs.
 """
 
 from __future__ import annotations
@@ -34,11 +37,24 @@ class BenchError(Exception):
     pass
 
 
+# The reference extension the instruction counts compare with.
+REFERENCE_EXTENSION = "calendar"
+
+
 def commands(php: str, extension: str) -> dict[str, list[str]]:
     return {
         "without": [php, "-n", "-r", ""],
         "with": [php, "-n", "-d", f"extension={extension}", "-r", ""],
     }
+
+
+def counted_commands(php: str, extension: str) -> dict[str, list[str]]:
+    """What the instruction counts cover: both timed commands, and PHP's own
+    calendar extension instead of aws_env if this PHP has it."""
+    reference = [php, "-n", "-d", f"extension={REFERENCE_EXTENSION}", "-r", ""]
+    loads = subprocess.run([*reference[:-2], "-m"], capture_output=True, text=True)
+    has_reference = loads.returncode == 0 and REFERENCE_EXTENSION in loads.stdout.split()
+    return {**commands(php, extension), **({"reference": reference} if has_reference else {})}
 
 
 def timed_run(argv: list[str]) -> dict[str, int]:
@@ -91,13 +107,13 @@ def sample(php: str, extension: str, pairs: int, warmup: int) -> dict[str, dict[
 
 
 def instructions(php: str, extension: str) -> dict[str, int] | None:
-    """Instructions executed by each command (user space, whole process),
-    from callgrind; None when valgrind is not installed."""
+    """Instructions executed by each counted command (user space, whole
+    process), from callgrind; None when valgrind is not installed."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         return None
     counts = {}
-    for key, argv in commands(php, extension).items():
+    for key, argv in counted_commands(php, extension).items():
         done = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
                               capture_output=True, text=True)
         found = re.search(r"Collected : (\d+)", done.stderr)
@@ -107,8 +123,10 @@ def instructions(php: str, extension: str) -> dict[str, int] | None:
     return counts
 
 
-def summarise(runs: dict, counted: dict[str, int] | None) -> dict:
-    summary: dict = {}
+def summarise(runs: dict | None, counted: dict[str, int] | None) -> dict:
+    summary: dict = {"instructions": counted}
+    if runs is None:
+        return summary
     for key, measures in runs.items():
         wall_q1, _, wall_q3 = statistics.quantiles(measures["wall_ns"], n=4)
         summary[key] = {
@@ -119,19 +137,18 @@ def summarise(runs: dict, counted: dict[str, int] | None) -> dict:
             "median_cpu_ms": statistics.median(measures["cpu_ns"]) / 1e6,
             "median_minor_faults": statistics.median(measures["minor_faults"]),
             "mean_involuntary_switches": statistics.mean(measures["involuntary_switches"]),
-            "instructions": counted[key] if counted else None,
         }
     pair_diffs = [w - wo for w, wo in zip(runs["with"]["wall_ns"], runs["without"]["wall_ns"])]
     summary["wall_ratio"] = summary["with"]["median_wall_ms"] / summary["without"]["median_wall_ms"]
     summary["cpu_ratio"] = summary["with"]["median_cpu_ms"] / summary["without"]["median_cpu_ms"]
     summary["median_paired_diff_ms"] = statistics.median(pair_diffs) / 1e6
-    summary["instruction_ratio"] = counted["with"] / counted["without"] if counted else None
     return summary
 
 
 def measure(php: str, extension: str, pairs: int, warmup: int, unshare: str, environment: dict,
             captured_names: list[str], count_instructions: bool) -> dict:
-    """Runs this file inside a fresh PID namespace and returns its summary."""
+    """Runs this file inside a fresh PID namespace whose PID 1 holds
+    `environment` and returns its summary; `pairs` 0 times nothing."""
     command = [unshare, "--pid", "--fork", "--mount-proc", "--kill-child",
                sys.executable, __file__, "--php", php, "--extension", extension,
                "--pairs", str(pairs), "--warmup", str(warmup),
@@ -148,7 +165,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--php", required=True)
     parser.add_argument("--extension", required=True)
-    parser.add_argument("--pairs", type=int, required=True)
+    parser.add_argument("--pairs", type=int, required=True, help="0: no timed runs")
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--expect", required=True, help="JSON list of the names aws_env must capture")
     parser.add_argument("--instructions", action="store_true", help="also count instructions with callgrind")
@@ -158,7 +175,7 @@ def main() -> int:
         return 2
     try:
         check(args.php, args.extension, json.loads(args.expect))
-        runs = sample(args.php, args.extension, args.pairs, args.warmup)
+        runs = sample(args.php, args.extension, args.pairs, args.warmup) if args.pairs else None
         counted = instructions(args.php, args.extension) if args.instructions else None
     except BenchError as error:
         print(f"cli_startup.py: {error}", file=sys.stderr)
