@@ -4,6 +4,10 @@
 //! synchronise: see the safety contract of [`Injector::inject_missing`].
 
 use std::ffi::{CStr, CString, c_char};
+use std::mem::ManuallyDrop;
+use std::ptr::NonNull;
+use std::sync::OnceLock;
+use std::sync::atomic::AtomicPtr;
 
 use crate::capture::CapturedVar;
 
@@ -71,76 +75,142 @@ fn environ_in(slot: *const *const *const c_char) -> *const *const c_char {
     unsafe { *slot }
 }
 
-/// The address of that `environ` variable. It never moves, so it can be
-/// looked up once; the array it points to changes as variables are added.
+/// The address of that `environ` variable. It never moves, so it is looked
+/// up once per process, the first time it is needed.
 fn environ_slot() -> *const *const *const c_char {
-    // SAFETY: dlopen(NULL) returns the main program's handle, whose lookup
-    // order is the global scope (the executable, then its libraries). The
-    // handle is left open: the main program is never unloaded anyway.
-    unsafe {
-        let program = libc::dlopen(std::ptr::null(), libc::RTLD_LAZY);
-        if program.is_null() {
-            return std::ptr::null();
+    static SLOT: OnceLock<usize> = OnceLock::new();
+    *SLOT.get_or_init(|| {
+        // SAFETY: dlopen(NULL) returns the main program's handle, whose
+        // lookup order is the global scope (the executable, then its
+        // libraries). The handle is left open: the main program is never
+        // unloaded anyway.
+        unsafe {
+            let program = libc::dlopen(std::ptr::null(), libc::RTLD_LAZY);
+            if program.is_null() {
+                return 0;
+            }
+            libc::dlsym(program, c"environ".as_ptr()) as usize
         }
-        libc::dlsym(program, c"environ".as_ptr()).cast()
-    }
+    }) as *const *const *const c_char
 }
 
-/// The environment as it stood after the last check: the array's address
-/// and its entry pointers, as addresses (so the state stays `Send`).
+/// The captured variables as ready-made environment entries, made once at
+/// start-up (in php-fpm: in the master, so every worker inherits them), and
+/// the environment array they were last put into.
 ///
-/// If both are unchanged, so is the environment: libc's `setenv` never
-/// frees or rewrites the strings it made, and PHP's `putenv()` swaps its own
-/// strings back out at the end of each request, before the next check.
-#[derive(Default)]
-struct EnvironSnapshot {
-    array: usize,
-    entries: Vec<usize>,
-}
-
-impl EnvironSnapshot {
-    /// # Safety
-    ///
-    /// `array` is null or a NULL-terminated array, not written meanwhile.
-    unsafe fn matches(&self, array: *const *const c_char) -> bool {
-        array as usize == self.array
-            && !array.is_null()
-            // SAFETY: as the caller guarantees.
-            && unsafe { entries(array) }
-                .map(|entry| entry as usize)
-                .eq(self.entries.iter().copied())
-    }
-
-    /// # Safety
-    ///
-    /// As for [`Self::matches`].
-    unsafe fn take(&mut self, array: *const *const c_char) {
-        self.array = array as usize;
-        self.entries.clear();
-        // SAFETY: as the caller guarantees.
-        self.entries
-            .extend(unsafe { entries(array) }.map(|entry| entry as usize));
-    }
-}
-
-/// The captured variables as C strings, made once at start-up (in php-fpm:
-/// in the master, so every worker inherits them), so that injecting on every
-/// request neither allocates nor copies: it asks libc for each name and sets
-/// only what is missing.
+/// The first injection in a process copies the environment's entry pointers
+/// into an array of aws_env's own, puts in the entries of the variables
+/// missing or empty there (appended, or in the empty one's place, as
+/// `setenv` would), and makes it the live `environ`. Every later call first
+/// checks, in O(captured variables), whether the environment is still that
+/// array with each captured variable's entry where it was put or found:
+///
+/// - libc's `setenv`, `putenv` and `unsetenv` write an array they did not
+///   allocate only in place: replacing an existing name's entry changes that
+///   slot, removing a name moves every later entry down a slot (so a
+///   captured entry at or after it moves too). Adding a name copies the whole
+///   array into one of libc's own, and `clearenv` sets `environ` to null:
+///   either changes the array's address.
+/// - the array is never freed while it is the live one, so an unchanged
+///   address is this very array, not another one allocated in its place;
+/// - `getenv` returns the first entry of a name, and every captured name's
+///   first entry is a tracked slot, so if the tracked slots hold what they
+///   held, every captured variable still has the value it had.
+///
+/// So when the check passes, nothing aws_env cares about changed; between the
+/// requests of a php-fpm worker that is the usual case (PHP's `putenv()` puts
+/// back the very entries it replaced when the request ends). When it fails,
+/// the environment is looked at afresh, as on the first call.
 pub struct Injector {
     vars: Vec<PreparedVar>,
-    /// The address of `environ`, as an address; 0 if it was not found.
+    /// The address of `environ`, as an address (so the state stays `Send`);
+    /// 0 if it was not found, in which case each call goes through libc.
     environ_slot: usize,
-    /// The environment after the last injection, to skip the next check
-    /// when nothing changed, as between the requests of a php-fpm worker.
-    after_last_check: EnvironSnapshot,
+    /// The array this injector made the live `environ` last.
+    installed: Option<Installed>,
 }
 
 struct PreparedVar {
-    name: CString,
-    value: CString,
-    /// aws_env set it in this process.
+    /// `NAME=value`, NUL-terminated: an entry as the environment holds it.
+    /// Once in the environment it must outlive every use of it there, so
+    /// only [`Injector`]'s `Drop` decides whether to free it.
+    entry: ManuallyDrop<CString>,
+    name_len: usize,
+    /// aws_env put it in this process's environment.
     injected: bool,
+}
+
+impl PreparedVar {
+    fn name(&self) -> &[u8] {
+        &self.entry.as_bytes()[..self.name_len]
+    }
+
+    fn entry_ptr(&self) -> *const c_char {
+        self.entry.as_ptr()
+    }
+}
+
+/// How many slots from the first one aws_env appended on are compared as
+/// one block, in one fixed-size comparison: the entries it appended (7 on
+/// ECS, 2 to 4 on EKS), then the array's terminating null and the null
+/// padding after it, which libc never writes.
+const BLOCK: usize = 8;
+
+/// An environment array aws_env allocated, and where the captured variables'
+/// entries stood in it when it became the live one, as addresses.
+struct Installed {
+    /// At least `block_at + BLOCK` slots long, null after the terminator.
+    array: NonNull<[*const c_char]>,
+    /// The first entry aws_env appended, or the terminator if it appended none.
+    block_at: usize,
+    block: [usize; BLOCK],
+    /// The other tracked slots (found non-empty and kept, found empty and
+    /// replaced in place, or appended beyond the block), each with its entry.
+    elsewhere: Box<[(usize, usize)]>,
+}
+
+// SAFETY: `Installed` owns its array; the raw pointers in it are addresses
+// of environment entries, used only under `inject_missing`'s contract.
+unsafe impl Send for Installed {}
+
+impl Installed {
+    fn array_ptr(&self) -> *const *const c_char {
+        self.array.as_ptr() as *const *const c_char
+    }
+
+    /// Frees the array, which must no longer be the live environment.
+    fn free_array(self) {
+        // SAFETY: the array came from `Box::leak` in `inject_afresh`, and
+        // `self` is consumed, so it is freed once.
+        drop(unsafe { Box::from_raw(self.array.as_ptr()) });
+    }
+
+    /// Whether every tracked slot still holds the entry it held.
+    ///
+    /// # Safety
+    ///
+    /// No other thread may write the environment during the call.
+    #[inline]
+    unsafe fn intact(&self) -> bool {
+        let slots = self.array_ptr() as *const usize;
+        // SAFETY: the block and every other tracked index are within the
+        // array, which this injector allocated and keeps alive; libc only
+        // rewrites its slots in place (the caller guarantees not meanwhile),
+        // so reading them as addresses is sound.
+        let block = unsafe { slots.add(self.block_at).cast::<[usize; BLOCK]>().read() };
+        // Folded rather than `==`, which becomes a call to `bcmp`: this is
+        // a few vector instructions.
+        let differ = block
+            .iter()
+            .zip(&self.block)
+            .fold(0, |differ, (now, then)| differ | (now ^ then));
+        differ == 0
+            && self
+                .elsewhere
+                .iter()
+                // SAFETY: as above.
+                .all(|&(index, entry)| unsafe { *slots.add(index) } == entry)
+    }
 }
 
 impl Injector {
@@ -151,9 +221,13 @@ impl Injector {
         let vars = vars
             .iter()
             .filter_map(|var| {
+                let mut entry = Vec::with_capacity(var.name.len() + 1 + var.value.len() + 1);
+                entry.extend_from_slice(var.name.as_bytes());
+                entry.push(b'=');
+                entry.extend_from_slice(&var.value);
                 Some(PreparedVar {
-                    name: CString::new(var.name.as_bytes()).ok()?,
-                    value: CString::new(var.value.as_slice()).ok()?,
+                    entry: ManuallyDrop::new(CString::new(entry).ok()?),
+                    name_len: var.name.len(),
                     injected: false,
                 })
             })
@@ -161,7 +235,7 @@ impl Injector {
         Injector {
             vars,
             environ_slot: environ_slot() as usize,
-            after_last_check: EnvironSnapshot::default(),
+            installed: None,
         }
     }
 
@@ -178,27 +252,113 @@ impl Injector {
     /// No other thread may read or write the environment during the call: at
     /// module start-up, or in a php-fpm worker, which serves one request at a
     /// time.
+    #[inline]
     pub unsafe fn inject_missing(&mut self) {
-        let before = self.environ_array();
-        // SAFETY: the caller guarantees no concurrent environment access.
-        if unsafe { self.after_last_check.matches(before) } {
+        if let Some(installed) = &self.installed {
+            // SAFETY: the caller guarantees no concurrent environment access.
+            if installed.array_ptr() == self.environ_array() && unsafe { installed.intact() } {
+                return;
+            }
+        } else if self.vars.is_empty() {
             return;
         }
+        // SAFETY: as above.
+        unsafe { self.inject_afresh() }
+    }
+
+    /// The first injection, or one after the environment changed.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Self::inject_missing`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn inject_afresh(&mut self) {
+        let slot = self.environ_slot as *mut *const *const c_char;
+        if slot.is_null() {
+            // SAFETY: as the caller guarantees.
+            unsafe { self.inject_through_libc() };
+            return;
+        }
+        // SAFETY: a non-null slot is the address of `environ` itself, and the
+        // caller guarantees that nothing writes the environment meanwhile.
+        let current = unsafe { *slot };
+        // SAFETY: as above.
+        let found = unsafe { entries(current) }.count();
+        let mut array = Vec::with_capacity(found + (self.vars.len() + 1).max(BLOCK));
+        // SAFETY: as above.
+        array.extend(unsafe { entries(current) });
+        let mut elsewhere = Vec::new();
         for var in &mut self.vars {
-            // SAFETY: the caller guarantees no concurrent environment access.
-            if unsafe { has_value(&var.name) } {
+            // SAFETY: every entry is a NUL-terminated string that stays put
+            // while nothing writes the environment.
+            match array[..found]
+                .iter()
+                .position(|&entry| unsafe { is_entry_of(entry, var.name()) })
+            {
+                // SAFETY: as above; the entry holds `NAME=`, so the byte
+                // after it is the value's first, or its terminating NUL.
+                Some(index) if unsafe { *array[index].add(var.name_len + 1) } != 0 => {
+                    elsewhere.push((index, array[index] as usize));
+                }
+                Some(index) => {
+                    array[index] = var.entry_ptr();
+                    var.injected = true;
+                    elsewhere.push((index, array[index] as usize));
+                }
+                None => {
+                    array.push(var.entry_ptr());
+                    var.injected = true;
+                    if array.len() > found + BLOCK {
+                        elsewhere.push((array.len() - 1, var.entry_ptr() as usize));
+                    }
+                }
+            }
+        }
+        // The terminator, and the padding that keeps the block in the array.
+        array.resize(array.len().max(found + BLOCK - 1) + 1, std::ptr::null());
+        let mut block = [0; BLOCK];
+        for (slot, &entry) in block.iter_mut().zip(&array[found..]) {
+            *slot = entry as usize;
+        }
+        let installed = Installed {
+            array: NonNull::from(Box::leak(array.into_boxed_slice())),
+            block_at: found,
+            block,
+            elsewhere: elsewhere.into_boxed_slice(),
+        };
+        // SAFETY: as above. The array is NULL-terminated and its entries are
+        // the environment's own or this injector's, which outlive it.
+        unsafe { *slot = installed.array_ptr() };
+        // The array before, if it was this injector's, is no longer the live
+        // one and can go.
+        if let Some(before) = self.installed.replace(installed) {
+            before.free_array();
+        }
+    }
+
+    /// Without the address of `environ`: each captured variable through
+    /// libc, as `putenv` of the prepared entry, which then stays in the
+    /// environment as it is.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Self::inject_missing`].
+    unsafe fn inject_through_libc(&mut self) {
+        for var in &mut self.vars {
+            let name = CString::new(var.name()).unwrap_or_default();
+            // SAFETY: as the caller guarantees.
+            if unsafe { has_value(&name) } {
                 continue;
             }
-            // SAFETY: as above; both strings are NUL-terminated, and setenv
-            // copies them. It fails only when out of memory, which leaves
-            // the variable absent, as `aws_env_status()` will then say.
-            if unsafe { libc::setenv(var.name.as_ptr(), var.value.as_ptr(), 1) } == 0 {
+            // SAFETY: as above. putenv keeps the pointer, not a copy, and
+            // never writes through it; the entry outlives its use (see
+            // `Drop`). It fails only when out of memory, which leaves the
+            // variable absent, as `aws_env_status()` will then say.
+            if unsafe { libc::putenv(var.entry_ptr().cast_mut()) } == 0 {
                 var.injected = true;
             }
         }
-        let after = self.environ_array();
-        // SAFETY: as above.
-        unsafe { self.after_last_check.take(after) };
     }
 
     /// Where the captured variable `name` stands in the environment now.
@@ -207,15 +367,14 @@ impl Injector {
     ///
     /// No other thread may write the environment during the call.
     pub unsafe fn state_of(&self, name: &str) -> VarState {
-        let Some(var) = self
-            .vars
-            .iter()
-            .find(|var| var.name.as_bytes() == name.as_bytes())
-        else {
+        let Some(var) = self.vars.iter().find(|var| var.name() == name.as_bytes()) else {
+            return VarState::Absent;
+        };
+        let Ok(name) = CString::new(var.name()) else {
             return VarState::Absent;
         };
         // SAFETY: the caller guarantees no concurrent environment writes.
-        if !unsafe { has_value(&var.name) } {
+        if !unsafe { has_value(&name) } {
             VarState::Absent
         } else if var.injected {
             VarState::Injected
@@ -223,6 +382,80 @@ impl Injector {
             VarState::Kept
         }
     }
+}
+
+/// The environment array an injector left behind as the live one when it
+/// was dropped: see [`Injector`]'s `Drop`. Only ever written.
+static KEPT_ARRAY: AtomicPtr<*const c_char> = AtomicPtr::new(std::ptr::null_mut());
+
+impl Drop for Injector {
+    /// What aws_env put into the environment stays there, and must stay
+    /// valid: the process may read its environment until it exits (other
+    /// modules' shut-down, libc's exit handlers). So the array is kept if it
+    /// is still the live one, and so is each entry still in the live array;
+    /// the rest is freed. An injector that never injected has put nothing
+    /// into the environment and does not look at it.
+    ///
+    /// The kept array stays reachable from [`KEPT_ARRAY`] even if the
+    /// process later points `environ` elsewhere (the CLI and CGI put their
+    /// own array back just before they exit), so that a leak checker sees
+    /// memory in use, not lost.
+    fn drop(&mut self) {
+        let injected = self.installed.is_some() || self.vars.iter().any(|var| var.injected);
+        // SAFETY: an injector that injected did so under `inject_missing`'s
+        // contract, where nothing else touches the environment, and its owner
+        // drops it in the same place (module shut-down).
+        let live = if injected {
+            self.environ_array()
+        } else {
+            std::ptr::null()
+        };
+        if let Some(installed) = self.installed.take() {
+            if installed.array_ptr() == live {
+                // SAFETY: the static's own cell, written by this thread only
+                // (module shut-down); volatile, or the compiler would drop a
+                // store to a static that nothing reads.
+                unsafe {
+                    KEPT_ARRAY
+                        .as_ptr()
+                        .write_volatile(installed.array_ptr().cast_mut())
+                };
+            } else {
+                installed.free_array();
+            }
+        }
+        let unknown = self.environ_slot == 0;
+        for var in &mut self.vars {
+            // SAFETY: as above; a null `live` has no entries.
+            let in_use = var.injected
+                && (unknown || unsafe { entries(live) }.any(|entry| entry == var.entry_ptr()));
+            if !in_use {
+                // SAFETY: dropped once, here, and not in the environment.
+                unsafe { ManuallyDrop::drop(&mut var.entry) };
+            }
+        }
+    }
+}
+
+/// Whether the environment entry `entry` is one of `name`: `NAME=...`.
+///
+/// # Safety
+///
+/// `entry` is a NUL-terminated string. `name` holds neither NUL nor `=`, so
+/// the comparison stops at the entry's end at the latest.
+#[inline]
+unsafe fn is_entry_of(entry: *const c_char, name: &[u8]) -> bool {
+    for (index, &byte) in name.iter().enumerate() {
+        // SAFETY: every byte before this one matched a non-NUL name byte, so
+        // the string has not ended before `index`.
+        let here = unsafe { *entry.add(index) };
+        if here as u8 != byte {
+            return false;
+        }
+    }
+    // SAFETY: as above, for `name.len()`.
+    let after = unsafe { *entry.add(name.len()) };
+    after as u8 == b'='
 }
 
 /// Whether the environment holds `name` with a non-empty value, without
@@ -281,14 +514,16 @@ mod tests {
     // because the test harness runs tests on several threads.
     #[test]
     fn injects_missing_and_empty_keeps_non_empty_and_reports_states() {
-        let (missing, empty, present) = (
+        let (missing, empty, present, unrelated) = (
             "AWS_ENV_TEST_MISSING",
             "AWS_ENV_TEST_EMPTY",
             "AWS_ENV_TEST_PRESENT",
+            "AWS_ENV_TEST_UNRELATED",
         );
         // SAFETY: these names are used by this test only, and no other test
         // writes the environment.
         unsafe {
+            std::env::remove_var(unrelated);
             std::env::remove_var(missing);
             std::env::set_var(empty, "");
             std::env::set_var(present, "pool-value");
@@ -322,6 +557,46 @@ mod tests {
                 .split(|b| *b == 0)
                 .any(|entry| entry == b"AWS_ENV_TEST_PRESENT=pool-value")
         );
+
+        // The environment is now aws_env's own array: what was there in its
+        // order, the empty one replaced in place, the missing one appended.
+        let array = live_environ();
+        let names: Vec<Vec<u8>> = environ_bytes()
+            .split(|b| *b == 0)
+            .filter(|entry| entry.starts_with(b"AWS_ENV_TEST_"))
+            .map(|entry| entry.split(|b| *b == b'=').next().unwrap().to_vec())
+            .collect();
+        assert_eq!(
+            names.last().map(Vec::as_slice),
+            Some(missing.as_bytes()),
+            "{names:?}"
+        );
+        // Nothing changed: the next call keeps the very same array.
+        // SAFETY: as above.
+        unsafe { injector.inject_missing() };
+        assert_eq!(live_environ(), array);
+
+        // A name added elsewhere moves the environment into libc's own
+        // array: the next call looks again, and keeps what is there.
+        // SAFETY: as above.
+        unsafe {
+            std::env::set_var(unrelated, "added");
+            injector.inject_missing();
+        }
+        assert_ne!(live_environ(), array);
+        assert_eq!(std::env::var_os(unrelated).unwrap(), "added");
+        assert_eq!(std::env::var_os(present).unwrap(), "pool-value");
+        // A name removed before the appended ones moves them: still right.
+        // SAFETY: as above.
+        unsafe {
+            std::env::remove_var(unrelated);
+            injector.inject_missing();
+        }
+        assert_eq!(
+            std::env::var_os(missing).unwrap().as_bytes(),
+            b"captured-\xff"
+        );
+        assert_eq!(std::env::var_os(empty).unwrap(), "captured-empty");
 
         // Something emptied one in place (same array, another string in
         // its slot): a later request sees the change and injects it again.
