@@ -1,5 +1,7 @@
 //! The `aws_env.names` allowlist: exact names and `PREFIX*` patterns.
 
+use std::borrow::Cow;
+
 use crate::environ::is_valid_name;
 
 /// The allowlist used when `aws_env.names` is not set. The static secrets
@@ -26,9 +28,28 @@ pub const DEFAULT_NAMES_C: &std::ffi::CStr =
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pattern {
-    Exact(String),
-    Prefix(String),
+    Exact(Cow<'static, str>),
+    Prefix(Cow<'static, str>),
 }
+
+/// [`DEFAULT_NAMES`], parsed: the usual configuration then costs module
+/// start-up neither a parse nor an allocation. A test checks that it is what
+/// [`NameList::parse`] makes of the list.
+static DEFAULT_PATTERNS: [Pattern; 13] = [
+    Pattern::Prefix(Cow::Borrowed("AWS_CONTAINER_")),
+    Pattern::Exact(Cow::Borrowed("AWS_REGION")),
+    Pattern::Exact(Cow::Borrowed("AWS_DEFAULT_REGION")),
+    Pattern::Exact(Cow::Borrowed("AWS_EXECUTION_ENV")),
+    Pattern::Exact(Cow::Borrowed("ECS_CONTAINER_METADATA_URI")),
+    Pattern::Exact(Cow::Borrowed("ECS_CONTAINER_METADATA_URI_V4")),
+    Pattern::Exact(Cow::Borrowed("ECS_AGENT_URI")),
+    Pattern::Exact(Cow::Borrowed("AWS_ROLE_ARN")),
+    Pattern::Exact(Cow::Borrowed("AWS_ROLE_SESSION_NAME")),
+    Pattern::Exact(Cow::Borrowed("AWS_WEB_IDENTITY_TOKEN_FILE")),
+    Pattern::Exact(Cow::Borrowed("AWS_STS_REGIONAL_ENDPOINTS")),
+    Pattern::Prefix(Cow::Borrowed("AWS_EC2_METADATA_")),
+    Pattern::Prefix(Cow::Borrowed("AWS_METADATA_SERVICE_")),
+];
 
 impl Pattern {
     /// Parses one entry; `None` when it is not a name with an optional
@@ -41,7 +62,7 @@ impl Pattern {
         if !is_valid_name(stem) {
             return None;
         }
-        let stem = String::from_utf8(stem.to_vec()).ok()?;
+        let stem = Cow::Owned(String::from_utf8(stem.to_vec()).ok()?);
         Some(if is_prefix {
             Pattern::Prefix(stem)
         } else {
@@ -52,7 +73,13 @@ impl Pattern {
     pub fn matches(&self, name: &str) -> bool {
         match self {
             Pattern::Exact(exact) => name == exact,
-            Pattern::Prefix(prefix) => name.starts_with(prefix.as_str()),
+            Pattern::Prefix(prefix) => name.starts_with(&**prefix),
+        }
+    }
+
+    fn stem(&self) -> &str {
+        match self {
+            Pattern::Exact(stem) | Pattern::Prefix(stem) => stem,
         }
     }
 }
@@ -69,10 +96,13 @@ impl std::fmt::Display for Pattern {
 /// The parsed allowlist, with the entries it had to ignore.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NameList {
-    pub patterns: Vec<Pattern>,
+    pub patterns: Cow<'static, [Pattern]>,
     /// Malformed entries, escaped for display (they come from an INI file and
     /// may hold any byte), in the order they appeared.
     pub invalid: Vec<String>,
+    /// The first bytes the patterns start with, a bit each: most names of an
+    /// environment start with none of them and are refused at once.
+    first_bytes: [u64; 4],
 }
 
 /// Longest form of an invalid entry that a message quotes: a 64 KiB line of
@@ -83,22 +113,50 @@ impl NameList {
     /// Parses a list separated by commas and/or ASCII whitespace. Empty
     /// entries (`a,,b`, a trailing comma) are not errors.
     pub fn parse(spec: &[u8]) -> Self {
-        let mut list = NameList::default();
+        if spec == DEFAULT_NAMES.as_bytes() {
+            return Self::with_patterns(Cow::Borrowed(&DEFAULT_PATTERNS), Vec::new());
+        }
+        Self::parse_entries(spec)
+    }
+
+    fn parse_entries(spec: &[u8]) -> Self {
+        let mut patterns = Vec::new();
+        let mut invalid = Vec::new();
         let entries = spec
             .split(|b| *b == b',' || b.is_ascii_whitespace())
             .filter(|entry| !entry.is_empty());
         for entry in entries {
             match Pattern::parse(entry) {
-                Some(pattern) if !list.patterns.contains(&pattern) => list.patterns.push(pattern),
+                Some(pattern) if !patterns.contains(&pattern) => patterns.push(pattern),
                 Some(_) => {}
-                None => list.invalid.push(shown(entry)),
+                None => invalid.push(shown(entry)),
             }
         }
-        list
+        Self::with_patterns(Cow::Owned(patterns), invalid)
+    }
+
+    fn with_patterns(patterns: Cow<'static, [Pattern]>, invalid: Vec<String>) -> Self {
+        let mut first_bytes = [0; 4];
+        for pattern in patterns.iter() {
+            // A stem is a valid name, never empty.
+            if let Some(&first) = pattern.stem().as_bytes().first() {
+                first_bytes[usize::from(first / 64)] |= 1 << (first % 64);
+            }
+        }
+        NameList {
+            patterns,
+            invalid,
+            first_bytes,
+        }
     }
 
     pub fn matches(&self, name: &str) -> bool {
-        self.patterns.iter().any(|pattern| pattern.matches(name))
+        // No pattern matches an empty name: every stem has a first byte.
+        let Some(&first) = name.as_bytes().first() else {
+            return false;
+        };
+        self.first_bytes[usize::from(first / 64)] & (1 << (first % 64)) != 0
+            && self.patterns.iter().any(|pattern| pattern.matches(name))
     }
 }
 
@@ -129,6 +187,36 @@ mod tests {
         let list = NameList::parse(DEFAULT_NAMES.as_bytes());
         assert!(list.invalid.is_empty(), "{:?}", list.invalid);
         assert_eq!(list.patterns.len(), 13);
+    }
+
+    #[test]
+    fn default_list_is_the_parsed_default_without_a_parse() {
+        let list = NameList::parse(DEFAULT_NAMES.as_bytes());
+        assert!(matches!(list.patterns, Cow::Borrowed(_)));
+        assert_eq!(list, NameList::parse_entries(DEFAULT_NAMES.as_bytes()));
+    }
+
+    #[test]
+    fn first_byte_filter_agrees_with_the_patterns() {
+        let list = NameList::parse(b"AWS_*, ECS_AGENT_URI, _X, z");
+        for name in [
+            "AWS_",
+            "AWS_REGION",
+            "ECS_AGENT_URI",
+            "_X",
+            "z",
+            "",
+            "A",
+            "ECS",
+            "Z",
+            "_Y",
+        ] {
+            assert_eq!(
+                list.matches(name),
+                list.patterns.iter().any(|pattern| pattern.matches(name)),
+                "{name:?}"
+            );
+        }
     }
 
     #[test]
