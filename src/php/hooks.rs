@@ -98,11 +98,22 @@ fn sapi_name() -> String {
 
 /// MSHUTDOWN. The environment keeps what was injected: the process is ending,
 /// and other code may still hold pointers into it.
-pub extern "C" fn module_shutdown(_kind: i32, module_number: i32) -> i32 {
+///
+/// A persistent module shuts down only with the engine: just before the
+/// process exits (every php-fpm worker, at the end of its life), or before
+/// an embedding SAPI starts the engine afresh. Freeing the state then is
+/// work for nothing, a third of what aws_env cost a fresh php-fpm worker:
+/// the next MINIT, if any, replaces the state and frees the old one, and
+/// the state stays reachable from its static meanwhile. A module that dl()
+/// loaded shuts down at the end of its request, in an engine that goes on,
+/// so it frees the state.
+pub extern "C" fn module_shutdown(kind: i32, module_number: i32) -> i32 {
     guarded("module shut-down", SUCCESS, || {
         uninstall_request_hook();
         state::set_inject_every_request(false);
-        state::retire();
+        if kind != MODULE_PERSISTENT.cast_signed() {
+            state::retire();
+        }
         ini::unregister(module_number);
         SUCCESS
     })

@@ -24,6 +24,7 @@ unsafe extern "C" {
         exists: *mut bool,
     ) -> *mut c_char;
     fn zend_ini_boolean_displayer_cb(ini_entry: *mut zend_ini_entry, kind: c_int);
+    #[cfg(php_zts)]
     fn zend_unregister_ini_entries(module_number: c_int);
 }
 
@@ -51,6 +52,29 @@ pub fn register(module_number: i32) {
     IniEntryDef::register(INI_ENTRIES.as_slice(), module_number);
 }
 
+/// Removes this module's settings. The engine's own way walks every INI
+/// entry of the process (about 300) to find the module's, and each
+/// extension that shuts down after this one walks them all again for its
+/// own: a non-thread-safe engine keeps them in the executor's table, so
+/// there the three are removed by name instead.
+#[cfg(not(php_zts))]
+pub fn unregister(_module_number: i32) {
+    // SAFETY: MSHUTDOWN runs on the engine's one thread. Without ZTS the
+    // executor's table is the one the entries were registered in (what
+    // `zend_unregister_ini_entries` walks), its destructor frees each entry
+    // as that would, and these names are this module's alone.
+    unsafe {
+        let table = ext_php_rs::ffi::executor_globals.ini_directives;
+        if table.is_null() {
+            return;
+        }
+        for name in [INI_ENABLED, INI_NAMES, INI_ENVIRON_FILE] {
+            ext_php_rs::ffi::zend_hash_str_del(table, name.as_ptr(), name.count_bytes());
+        }
+    }
+}
+
+#[cfg(php_zts)]
 pub fn unregister(module_number: i32) {
     // SAFETY: called from MSHUTDOWN with the number PHP gave this module.
     unsafe { zend_unregister_ini_entries(module_number) };
