@@ -27,27 +27,13 @@ fn main() -> anyhow::Result<()> {
 
 /// PHP loads the module with `dlopen(RTLD_DEEPBIND)`, and rustc links it
 /// `-z now`, so the dynamic linker looks up every symbol it imports at load
-/// time: first in the module itself and its own dependencies, in the
-/// order of its `DT_NEEDED` entries, then in the whole process (the `php`
-/// binary and its 15 or so libraries). That was most of the instructions
-/// aws_env added to a `php -r ''` (BENCHMARKS.md). Two things make it
-/// cheaper without changing what any symbol resolves to:
+/// time: first in the module itself and its own dependencies, in the order
+/// of its `DT_NEEDED` entries, then in the whole process (the `php` binary
+/// and its 15 or so libraries). That was most of the instructions aws_env
+/// added to a `php -r ''` (BENCHMARKS.md).
 fn link_for_a_cheap_load() {
     // libc first among the dependencies: most imports are libc's, and are
     // then found in the second object searched instead of the third (after
     // libgcc_s, which only has the unwinder's dozen).
     println!("cargo::rustc-link-lib=dylib=c");
-    // The C start-up files (crti.o, crtbeginS.o) refer weakly to three
-    // symbols that only a profiling or transactional-memory runtime
-    // defines; PHP has neither, so each was searched for in every object of
-    // the process, in vain, and resolved to null. Defining them as null here
-    // (local: rustc's version script exports only the module's entry point)
-    // settles them at link time, to the same null.
-    for symbol in [
-        "__gmon_start__",
-        "_ITM_registerTMCloneTable",
-        "_ITM_deregisterTMCloneTable",
-    ] {
-        println!("cargo::rustc-cdylib-link-arg=-Wl,--defsym={symbol}=0");
-    }
 }
