@@ -33,19 +33,9 @@ std::arch::global_asm!(
     ".hidden _ITM_deregisterTMCloneTable",
 );
 
+/// What PHP calls, by this name, to learn what the module is.
 #[cfg(not(test))]
-use ext_php_rs::prelude::*;
-#[cfg(not(test))]
-use php::hooks::module_startup;
-
-#[cfg(not(test))]
-#[php_module]
-#[php(startup = "module_startup")]
-pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
-    module
-        .name("aws_env")
-        .version(php::status::VERSION)
-        .shutdown_function(php::hooks::module_shutdown)
-        .info_function(php::info::module_info)
-        .function(php::status::function())
+#[unsafe(no_mangle)]
+pub extern "C" fn get_module() -> *mut ext_php_rs::zend::ModuleEntry {
+    php::module::entry()
 }

@@ -6,5 +6,6 @@ pub mod hooks;
 pub mod info;
 pub mod ini;
 mod log;
+pub mod module;
 mod state;
 pub mod status;
