@@ -255,8 +255,12 @@ impl Injector {
     #[inline]
     pub unsafe fn inject_missing(&mut self) {
         if let Some(installed) = &self.installed {
-            // SAFETY: the caller guarantees no concurrent environment access.
-            if installed.array_ptr() == self.environ_array() && unsafe { installed.intact() } {
+            // SAFETY: an array is installed only through a known slot, the
+            // address of `environ` itself; the caller guarantees no
+            // concurrent environment access.
+            let live = unsafe { *(self.environ_slot as *const *const *const c_char) };
+            // SAFETY: as above.
+            if installed.array_ptr() == live && unsafe { installed.intact() } {
                 return;
             }
         } else if self.vars.is_empty() {
