@@ -74,31 +74,34 @@ enum Chunk<'a> {
 }
 
 /// Finds a chunk's first `=` and checks the name on the way: one pass over
-/// the name, which every entry has, instead of a search and a check.
+/// the name, which every entry has, instead of a search and a check. `=` is
+/// not a name byte, so the pass is one table look-up per byte.
 fn classify(chunk: &[u8]) -> Chunk<'_> {
-    for (at, &byte) in chunk.iter().enumerate() {
-        if byte == b'=' {
+    let end = chunk
+        .iter()
+        .position(|&byte| !NAME_BYTE[usize::from(byte)])
+        .unwrap_or(chunk.len());
+    match chunk.get(end) {
+        Some(b'=') => {
             // Every byte before it is a name byte; a name also needs a first
             // one, and one that is not a digit.
-            let name = &chunk[..at];
-            return match name.first() {
+            let name = &chunk[..end];
+            match name.first() {
                 Some(first) if !first.is_ascii_digit() => Chunk::Entry {
                     name,
-                    value: &chunk[at + 1..],
+                    value: &chunk[end + 1..],
                 },
                 _ => Chunk::InvalidName,
-            };
+            }
         }
-        if !NAME_BYTE[usize::from(byte)] {
-            // Not a name: all that is left to tell is whether an `=` follows,
-            // which memchr finds faster in a long run of junk.
-            return match memchr::memchr(b'=', &chunk[at..]) {
-                Some(_) => Chunk::InvalidName,
-                None => Chunk::WithoutEquals,
-            };
-        }
+        // Not a name: all that is left to tell is whether an `=` follows,
+        // which memchr finds faster in a long run of junk.
+        Some(_) => match memchr::memchr(b'=', &chunk[end..]) {
+            Some(_) => Chunk::InvalidName,
+            None => Chunk::WithoutEquals,
+        },
+        None => Chunk::WithoutEquals,
     }
-    Chunk::WithoutEquals
 }
 
 /// The non-empty chunks between NUL bytes. memchr, not a byte-by-byte split:
