@@ -60,19 +60,11 @@ unsafe fn entries(array: *const *const c_char) -> impl Iterator<Item = *const c_
 
 /// The `environ` array that the global symbol scope, which libc's own
 /// references were bound through, resolves to: the executable's copy if it
-/// has one, else libc's. Null if it cannot be found.
+/// has one, else libc's.
 fn live_environ() -> *const *const c_char {
-    environ_in(environ_slot())
-}
-
-/// The array `slot` (from [`environ_slot`]) points to now; null if `slot` is.
-fn environ_in(slot: *const *const *const c_char) -> *const *const c_char {
-    if slot.is_null() {
-        return std::ptr::null();
-    }
-    // SAFETY: a non-null slot is the address of the `environ` variable
-    // itself, which lives as long as the program.
-    unsafe { *slot }
+    // SAFETY: the slot is the address of the `environ` variable itself,
+    // which lives as long as the program.
+    unsafe { *environ_slot() }
 }
 
 /// The address of that `environ` variable. It never moves, so it is looked
@@ -80,18 +72,64 @@ fn environ_in(slot: *const *const *const c_char) -> *const *const c_char {
 fn environ_slot() -> *const *const *const c_char {
     static SLOT: OnceLock<usize> = OnceLock::new();
     *SLOT.get_or_init(|| {
-        // SAFETY: dlopen(NULL) returns the main program's handle, whose
-        // lookup order is the global scope (the executable, then its
-        // libraries). The handle is left open: the main program is never
-        // unloaded anyway.
-        unsafe {
-            let program = libc::dlopen(std::ptr::null(), libc::RTLD_LAZY);
-            if program.is_null() {
-                return 0;
-            }
-            libc::dlsym(program, c"environ".as_ptr()) as usize
+        let own = own_environ_slot();
+        // SAFETY: `own` is the address of a variable of libc's.
+        if unsafe { is_live(own) } {
+            return own as usize;
+        }
+        // SAFETY: RTLD_DEFAULT looks the name up in the global scope (the
+        // executable, then its libraries), as libc's own references were.
+        let found = unsafe { libc::dlsym(libc::RTLD_DEFAULT, c"environ".as_ptr()) };
+        if found.is_null() {
+            own as usize
+        } else {
+            found as usize
         }
     }) as *const *const *const c_char
+}
+
+/// libc's own `environ`, which this library's references bind to.
+fn own_environ_slot() -> *const *const *const c_char {
+    unsafe extern "C" {
+        static environ: *const *const c_char;
+    }
+    &raw const environ
+}
+
+/// Whether libc's own `environ` (at `own`) is the live one, which saves
+/// looking `environ` up through every object of the process (about 2,300
+/// instructions of every start-up). With a copy of `environ` in the
+/// executable, libc's own is never written after the copy is made, at load
+/// time, when it is still null: so a non-null one is the live one. Checked
+/// all the same where it can be, against what `getenv` finds.
+///
+/// # Safety
+///
+/// `own` is the address of libc's `environ`; nothing writes the environment
+/// meanwhile (module start-up).
+unsafe fn is_live(own: *const *const *const c_char) -> bool {
+    // SAFETY: as the caller guarantees.
+    let array = unsafe { *own };
+    if array.is_null() {
+        return false;
+    }
+    // SAFETY: a non-null environ is a NULL-terminated array.
+    let Some(first) = (unsafe { entries(array) }).next() else {
+        return true;
+    };
+    // SAFETY: every entry is a NUL-terminated string.
+    let entry = unsafe { CStr::from_ptr(first) }.to_bytes();
+    let Some(equals) = entry.iter().position(|&byte| byte == b'=') else {
+        return false;
+    };
+    let Ok(name) = CString::new(&entry[..equals]) else {
+        return false;
+    };
+    // SAFETY: `name` is NUL-terminated; nothing writes the environment
+    // meanwhile. The live array's first entry of that name is this very
+    // string only if the live array is this one (or starts like it).
+    let value = unsafe { libc::getenv(name.as_ptr()) };
+    value.cast_const() == first.wrapping_add(equals + 1)
 }
 
 /// The captured variables as ready-made environment entries, made once at
@@ -123,8 +161,7 @@ fn environ_slot() -> *const *const *const c_char {
 /// the environment is looked at afresh, as on the first call.
 pub struct Injector {
     vars: Vec<PreparedVar>,
-    /// The address of `environ`, as an address (so the state stays `Send`);
-    /// 0 if it was not found, in which case each call goes through libc.
+    /// The address of `environ`, as an address (so the state stays `Send`).
     environ_slot: usize,
     /// The array this injector made the live `environ` last.
     installed: Option<Installed>,
@@ -240,7 +277,9 @@ impl Injector {
     }
 
     fn environ_array(&self) -> *const *const c_char {
-        environ_in(self.environ_slot as *const *const *const c_char)
+        // SAFETY: the slot is the address of the `environ` variable itself,
+        // which lives as long as the program.
+        unsafe { *(self.environ_slot as *const *const *const c_char) }
     }
 
     /// Sets each captured variable that the environment lacks or holds
@@ -255,12 +294,8 @@ impl Injector {
     #[inline]
     pub unsafe fn inject_missing(&mut self) {
         if let Some(installed) = &self.installed {
-            // SAFETY: an array is installed only through a known slot, the
-            // address of `environ` itself; the caller guarantees no
-            // concurrent environment access.
-            let live = unsafe { *(self.environ_slot as *const *const *const c_char) };
-            // SAFETY: as above.
-            if installed.array_ptr() == live && unsafe { installed.intact() } {
+            // SAFETY: the caller guarantees no concurrent environment access.
+            if installed.array_ptr() == self.environ_array() && unsafe { installed.intact() } {
                 return;
             }
         } else if self.vars.is_empty() {
@@ -279,11 +314,6 @@ impl Injector {
     #[inline(never)]
     unsafe fn inject_afresh(&mut self) {
         let slot = self.environ_slot as *mut *const *const c_char;
-        if slot.is_null() {
-            // SAFETY: as the caller guarantees.
-            unsafe { self.inject_through_libc() };
-            return;
-        }
         // SAFETY: a non-null slot is the address of `environ` itself, and the
         // caller guarantees that nothing writes the environment meanwhile.
         let current = unsafe { *slot };
@@ -338,30 +368,6 @@ impl Injector {
         // one and can go.
         if let Some(before) = self.installed.replace(installed) {
             before.free_array();
-        }
-    }
-
-    /// Without the address of `environ`: each captured variable through
-    /// libc, as `putenv` of the prepared entry, which then stays in the
-    /// environment as it is.
-    ///
-    /// # Safety
-    ///
-    /// As for [`Self::inject_missing`].
-    unsafe fn inject_through_libc(&mut self) {
-        for var in &mut self.vars {
-            let name = CString::new(var.name()).unwrap_or_default();
-            // SAFETY: as the caller guarantees.
-            if unsafe { has_value(&name) } {
-                continue;
-            }
-            // SAFETY: as above. putenv keeps the pointer, not a copy, and
-            // never writes through it; the entry outlives its use (see
-            // `Drop`). It fails only when out of memory, which leaves the
-            // variable absent, as `aws_env_status()` will then say.
-            if unsafe { libc::putenv(var.entry_ptr().cast_mut()) } == 0 {
-                var.injected = true;
-            }
         }
     }
 
@@ -428,11 +434,10 @@ impl Drop for Injector {
                 installed.free_array();
             }
         }
-        let unknown = self.environ_slot == 0;
         for var in &mut self.vars {
             // SAFETY: as above; a null `live` has no entries.
-            let in_use = var.injected
-                && (unknown || unsafe { entries(live) }.any(|entry| entry == var.entry_ptr()));
+            let in_use =
+                var.injected && unsafe { entries(live) }.any(|entry| entry == var.entry_ptr());
             if !in_use {
                 // SAFETY: dropped once, here, and not in the environment.
                 unsafe { ManuallyDrop::drop(&mut var.entry) };
