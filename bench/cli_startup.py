@@ -1,4 +1,5 @@
-"""CLI start-up: `php -n -d extension=aws_env.so -r ''` against `php -n -r ''`.
+"""CLI start-up: `php -n -d extension=aws_env -r ''` against `php -n -r ''`,
+the module loaded by name from a temporary extension directory.
 
 `measure()` runs this file as PID 1 of a new PID namespace (with its own
 /proc) holding a given environment: the ECS Fargate one, the layout of a
@@ -19,6 +20,7 @@ what loading any extension costs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -26,6 +28,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.dont_write_bytecode = True
@@ -41,20 +44,36 @@ class BenchError(Exception):
 REFERENCE_EXTENSION = "calendar"
 
 
-def commands(php: str, extension: str) -> dict[str, list[str]]:
-    return {
-        "without": [php, "-n", "-r", ""],
-        "with": [php, "-n", "-d", f"extension={extension}", "-r", ""],
+@contextlib.contextmanager
+def extension_dir(php: str, extension: str):
+    """A temporary extension directory holding the module as aws_env.so and
+    PHP's own calendar.so, if this PHP has it: every command loads its
+    extension by name from there, as an installation does, so that aws_env
+    and calendar go through the very same steps (the length of a path
+    alone moves PHP's and the dynamic linker's work by thousands of
+    instructions)."""
+    with tempfile.TemporaryDirectory(prefix="aws-env-bench-cli-") as directory:
+        os.chmod(directory, 0o755)
+        shutil.copy(extension, os.path.join(directory, "aws_env.so"))
+        found = subprocess.run([php, "-n", "-r", 'echo ini_get("extension_dir");'],
+                               capture_output=True, text=True).stdout
+        reference = os.path.join(found, f"{REFERENCE_EXTENSION}.so")
+        if found and os.path.isfile(reference):
+            shutil.copy(reference, directory)
+        yield directory
+
+
+def commands(php: str, directory: str) -> dict[str, list[str]]:
+    """The timed commands, and calendar instead of aws_env if it is there
+    (for the instruction counts)."""
+    base = [php, "-n", "-d", f"extension_dir={directory}"]
+    argvs = {
+        "without": [*base, "-r", ""],
+        "with": [*base, "-d", "extension=aws_env", "-r", ""],
     }
-
-
-def counted_commands(php: str, extension: str) -> dict[str, list[str]]:
-    """What the instruction counts cover: both timed commands, and PHP's own
-    calendar extension instead of aws_env if this PHP has it."""
-    reference = [php, "-n", "-d", f"extension={REFERENCE_EXTENSION}", "-r", ""]
-    loads = subprocess.run([*reference[:-2], "-m"], capture_output=True, text=True)
-    has_reference = loads.returncode == 0 and REFERENCE_EXTENSION in loads.stdout.split()
-    return {**commands(php, extension), **({"reference": reference} if has_reference else {})}
+    if os.path.isfile(os.path.join(directory, f"{REFERENCE_EXTENSION}.so")):
+        argvs["reference"] = [*base, "-d", f"extension={REFERENCE_EXTENSION}", "-r", ""]
+    return argvs
 
 
 def timed_run(argv: list[str]) -> dict[str, int]:
@@ -78,13 +97,14 @@ def timed_run(argv: list[str]) -> dict[str, int]:
     }
 
 
-def check(php: str, extension: str, expected: list[str]) -> None:
-    """Fails unless the module loads and captures the Fargate variables here,
-    and the baseline runs without it. Names only: no value is printed."""
+def check(php: str, directory: str, expected: list[str]) -> None:
+    """Fails unless the module loads and captures the expected variables
+    here, and the baseline runs without it. Names only: no value is
+    printed."""
     probe = 'echo json_encode(extension_loaded("aws_env") ? array_keys(aws_env_status()["captured"]) : null);'
-    loaded = subprocess.run([php, "-n", "-d", f"extension={extension}", "-r", probe],
-                            capture_output=True, text=True)
-    baseline = subprocess.run([php, "-n", "-r", probe], capture_output=True, text=True)
+    argvs = commands(php, directory)
+    loaded = subprocess.run([*argvs["with"][:-2], "-r", probe], capture_output=True, text=True)
+    baseline = subprocess.run([*argvs["without"][:-2], "-r", probe], capture_output=True, text=True)
     captured = json.loads(loaded.stdout or "null") if loaded.returncode == 0 else None
     if loaded.stderr or sorted(captured or []) != sorted(expected):
         raise BenchError(f"php with aws_env: status {loaded.returncode}, captured {loaded.stdout!r}, "
@@ -93,9 +113,9 @@ def check(php: str, extension: str, expected: list[str]) -> None:
         raise BenchError(f"php without aws_env: status {baseline.returncode}, output {baseline.stdout!r}")
 
 
-def sample(php: str, extension: str, pairs: int, warmup: int) -> dict[str, dict[str, list[int]]]:
-    argvs = commands(php, extension)
-    runs = {key: {measure: [] for measure in MEASURES} for key in argvs}
+def sample(php: str, directory: str, pairs: int, warmup: int) -> dict[str, dict[str, list[int]]]:
+    argvs = commands(php, directory)
+    runs = {key: {measure: [] for measure in MEASURES} for key in ("without", "with")}
     for number in range(warmup + pairs):
         order = ("without", "with") if number % 2 == 0 else ("with", "without")
         for key in order:
@@ -106,14 +126,14 @@ def sample(php: str, extension: str, pairs: int, warmup: int) -> dict[str, dict[
     return runs
 
 
-def instructions(php: str, extension: str) -> dict[str, int] | None:
+def instructions(php: str, directory: str) -> dict[str, int] | None:
     """Instructions executed by each counted command (user space, whole
     process), from callgrind; None when valgrind is not installed."""
     valgrind = shutil.which("valgrind")
     if valgrind is None:
         return None
     counts = {}
-    for key, argv in counted_commands(php, extension).items():
+    for key, argv in commands(php, directory).items():
         done = subprocess.run([valgrind, "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
                               capture_output=True, text=True)
         found = re.search(r"Collected : (\d+)", done.stderr)
@@ -174,9 +194,10 @@ def main() -> int:
         print("cli_startup.py: run me through measure() (PID 1 of a PID namespace)", file=sys.stderr)
         return 2
     try:
-        check(args.php, args.extension, json.loads(args.expect))
-        runs = sample(args.php, args.extension, args.pairs, args.warmup) if args.pairs else None
-        counted = instructions(args.php, args.extension) if args.instructions else None
+        with extension_dir(args.php, args.extension) as directory:
+            check(args.php, directory, json.loads(args.expect))
+            runs = sample(args.php, directory, args.pairs, args.warmup) if args.pairs else None
+            counted = instructions(args.php, directory) if args.instructions else None
     except BenchError as error:
         print(f"cli_startup.py: {error}", file=sys.stderr)
         return 1

@@ -276,11 +276,13 @@ def cli_instructions_table(clean: dict, fargate: dict | None) -> list[str]:
     if fargate and fargate.get("instructions"):
         columns.append(("Fargate environment (both sources 100 variables)", fargate["instructions"]))
     out = ["\n### CLI start-up instructions (callgrind)\n",
-           "The whole process, `php -n [-d extension=...] -r ''`, as PID 1 of a PID namespace holding the "
-           "environment named, so that aws_env reads both its sources.\n",
+           "The whole process, `php -n -d extension_dir=D [-d extension=aws_env|calendar] -r ''`, both "
+           "modules loaded by name from one temporary extension directory D, as an installation loads them, "
+           "as PID 1 of a PID namespace holding the environment named, so that aws_env reads both its "
+           "sources.\n",
            "| command | " + " | ".join(f"{title} | overhead" for title, _ in columns) + " |",
            "|---|" + "---:|---:|" * len(columns)]
-    rows = (("without", "`php -n -r ''`"), ("with", "`php -n -d extension=aws_env.so -r ''`"),
+    rows = (("without", "`php -n -r ''`"), ("with", "`php -n -d extension=aws_env -r ''`"),
             ("reference", "`php -n -d extension=calendar -r ''`"))
     for key, label in rows:
         cells = []
@@ -300,12 +302,13 @@ def cli_instructions_table(clean: dict, fargate: dict | None) -> list[str]:
 
 def cli_table(cli: dict) -> list[str]:
     out = ["\n### CLI start-up\n",
-           f"`php -n -r ''` against `php -n -d extension=aws_env.so -r ''`, {cli['without']['runs']} runs each, "
-           "alternating, in a PID namespace whose PID 1 holds the Fargate environment.\n",
+           f"`php -n -r ''` against `php -n -d extension=aws_env -r ''` (from a temporary extension directory), "
+           f"{cli['without']['runs']} runs each, alternating, in a PID namespace whose PID 1 holds the Fargate "
+           "environment.\n",
            "| command | median wall | wall quartiles | median CPU (user+sys) | minor page faults "
            "| involuntary context switches (mean) |",
            "|---|---:|---:|---:|---:|---:|"]
-    for key, label in (("without", "`php -n -r ''`"), ("with", "`php -n -d extension=… -r ''`")):
+    for key, label in (("without", "`php -n -r ''`"), ("with", "`php -n -d extension=aws_env -r ''`")):
         row = cli[key]
         out.append(f"| {label} | {row['median_wall_ms']:.2f} ms | {row['q1_wall_ms']:.2f} – {row['q3_wall_ms']:.2f} ms "
                    f"| {row['median_cpu_ms']:.2f} ms | {row['median_minor_faults']:.0f} "
