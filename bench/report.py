@@ -167,8 +167,8 @@ def noise_floor(fpm: dict) -> list[str]:
     measured ratio strays from 1.00 shows how well this run can tell (b)
     from (c). Shown, never judged."""
     out = ["\n### Noise floor: (a) against (c)\n",
-           "Neither loads an extension and both execute about the same instructions per request "
-           "(see the callgrind table), so their throughput ratio would be close to 1.000 on a quiet, "
+           "Neither loads an extension, and their instruction counts are within a few per cent of each "
+           "other (see the callgrind table), so their ratio would stay that close to 1.000 on a quiet, "
            "steady machine. How far it strays shows how well this run can tell (b) from (c).\n",
            "| mode | (a) / (c), medians | per-round (a) / (c): median (min – max) |",
            "|---|---:|---:|"]
