@@ -17,6 +17,10 @@ $autoload = '/usr/share/php/AsyncAws/Core/autoload.php';
 $out = [
     'status' => function_exists('aws_env_status') ? aws_env_status() : null,
     'credentials' => null,
+    // What the chain logged on its way, in AsyncAws's own words (e.g.
+    // "Failed to fetch Profile from Instance Metadata." when it fell through
+    // to EC2 instance metadata): dev/demo shows it as the symptom.
+    'log' => [],
     'error' => null,
 ];
 
@@ -26,8 +30,21 @@ try {
     }
     require $autoload;
 
-    $provider = AsyncAws\Core\Credentials\ChainProvider::createDefaultChain();
+    // Compatible with psr/log 1 to 3: a wider parameter and an added return
+    // type are both allowed in a subclass.
+    $logger = new class extends Psr\Log\AbstractLogger {
+        public array $lines = [];
+
+        public function log($level, $message, array $context = []): void
+        {
+            $exception = $context['exception'] ?? null;
+            $this->lines[] = (string) $message
+                . ($exception instanceof Throwable ? ' (' . $exception->getMessage() . ')' : '');
+        }
+    };
+    $provider = AsyncAws\Core\Credentials\ChainProvider::createDefaultChain(null, $logger);
     $credentials = $provider->getCredentials(AsyncAws\Core\Configuration::create([]));
+    $out['log'] = $logger->lines;
     if ($credentials !== null) {
         $out['credentials'] = [
             'access_key_id' => $credentials->getAccessKeyId(),

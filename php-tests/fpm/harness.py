@@ -11,6 +11,7 @@ worker and php-fpm reported; the tests hold the assertions about aws_env.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import os
 import pathlib
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import uuid
 from typing import Any, Optional
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -216,13 +218,14 @@ class HttpStub:
     """One http_stub.py server inside a network namespace, logging requests."""
 
     def __init__(self, netns: NetNamespace, workdir: pathlib.Path, mode: str,
-                 bind: str, extra_args: list[str] = ()):
+                 bind: str, extra_args: list[str] = (), name: Optional[str] = None):
         self.netns = netns
         self.mode = mode
         self.bind = bind
-        self.log_path = workdir / f"{mode}-requests.log"
-        self.ready_path = workdir / f"{mode}.ready"
-        self.stderr_path = workdir / f"{mode}.stderr"
+        name = name or mode
+        self.log_path = workdir / f"{name}-requests.log"
+        self.ready_path = workdir / f"{name}.ready"
+        self.stderr_path = workdir / f"{name}.stderr"
         self.extra_args = list(extra_args)
         self.proc: Optional[subprocess.Popen] = None
 
@@ -257,6 +260,168 @@ class HttpStub:
     def stop(self) -> None:
         if self.proc is not None:
             stop_process(self.proc)
+
+
+# The link-local addresses AWS's credential endpoints live on.
+ECS_ENDPOINT_IP = "169.254.170.2"  # ECS: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+POD_IDENTITY_IP = "169.254.170.23"  # EKS Pod Identity agent: ..._FULL_URI
+IMDS_IP = "169.254.169.254"  # EC2 instance metadata: the SDKs' last resort
+
+
+def credentials_document(served: dict[str, str]) -> str:
+    """The JSON a container credentials endpoint answers, valid for an hour."""
+    expiration = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
+    return json.dumps({**served, "Expiration": expiration.strftime("%Y-%m-%dT%H:%M:%SZ")})
+
+
+class StandInEndpoints:
+    """A fresh network namespace with the stand-in AWS endpoints, as a context
+    manager (`with StandInEndpoints(...) as endpoints:`):
+
+    - ecs:  169.254.170.2:80 serves `served` on GET relative_uri only;
+    - pod_identity (when pod_identity_path is given): 169.254.170.23:80
+      serves `served` on that path only to a request whose Authorization
+      header is the content of pod_identity_token_file;
+    - trap: 169.254.169.254:80 answers 404 to everything and logs every
+      connection: the tests assert it saw nothing.
+
+    php-fpm joins the namespace (`ip netns exec`, or a container's
+    `--network ns:PATH`) and must be stopped before the endpoints are.
+    """
+
+    def __init__(self, tools: Tools, relative_uri: str, served: dict[str, str],
+                 pod_identity_path: Optional[str] = None,
+                 pod_identity_token_file: Optional[pathlib.Path] = None):
+        self.tools = tools
+        self.relative_uri = relative_uri
+        self.served = served
+        self.pod_identity_path = pod_identity_path
+        self.pod_identity_token_file = pod_identity_token_file
+        self.workdir: Optional[pathlib.Path] = None
+        self.netns: Optional[NetNamespace] = None
+        self.ecs: Optional[HttpStub] = None
+        self.pod_identity: Optional[HttpStub] = None
+        self.trap: Optional[HttpStub] = None
+
+    def __enter__(self) -> "StandInEndpoints":
+        self.workdir = make_world_readable_dir("aws_env_netns_")
+        addresses = [ECS_ENDPOINT_IP, IMDS_IP]
+        if self.pod_identity_path:
+            addresses.append(POD_IDENTITY_IP)
+        self.netns = NetNamespace(self.tools, f"awsenv-{os.getpid()}-{uuid.uuid4().hex[:8]}",
+                                  addresses)
+        body = self.workdir / "credentials.json"
+        body.write_text(credentials_document(self.served))
+        self.ecs = HttpStub(self.netns, self.workdir, "ecs", ECS_ENDPOINT_IP,
+                            ["--path", self.relative_uri, "--body-file", str(body)])
+        self.trap = HttpStub(self.netns, self.workdir, "trap", IMDS_IP)
+        stubs = [self.ecs, self.trap]
+        if self.pod_identity_path:
+            self.pod_identity = HttpStub(
+                self.netns, self.workdir, "ecs", POD_IDENTITY_IP,
+                ["--path", self.pod_identity_path, "--body-file", str(body),
+                 "--authorization-file", str(self.pod_identity_token_file)],
+                name="pod-identity")
+            stubs.append(self.pod_identity)
+        try:
+            self.netns.create()
+            for stub in stubs:
+                stub.start()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for stub in (self.trap, self.pod_identity, self.ecs):
+            if stub is not None:
+                stub.stop()
+        if self.netns is not None:
+            self.netns.delete()
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------
+# FastCGI requests
+# --------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class FastCgiResponse:
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError as exc:
+            raise HarnessError(
+                f"worker did not answer JSON ({exc}); body: {self.body[:2000]!r}"
+            ) from None
+
+
+def cgi_params(script_filename: str, query: str, params: Optional[dict[str, str]] = None,
+               script_name: Optional[str] = None) -> dict[str, str]:
+    """The CGI params of a GET request for a script, plus `params`."""
+    script_name = script_name or "/" + pathlib.PurePosixPath(script_filename).name
+    return {
+        "GATEWAY_INTERFACE": "CGI/1.1",
+        "REQUEST_METHOD": "GET",
+        "SCRIPT_FILENAME": script_filename,
+        "SCRIPT_NAME": script_name,
+        "REQUEST_URI": script_name + (f"?{query}" if query else ""),
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        **(params or {}),
+    }
+
+
+def fastcgi_request(tools: Tools, connect: str, script_filename: str, query: str = "",
+                    params: Optional[dict[str, str]] = None, prefix: list[str] = (),
+                    describe=lambda: "", script_name: Optional[str] = None,
+                    any_status: bool = False) -> FastCgiResponse:
+    """One FastCGI GET request with cgi-fcgi, a real FastCGI client. A status
+    other than 200 is an error unless `any_status`.
+
+    connect: a Unix socket path or HOST:PORT. script_filename: the script's
+    path as php-fpm sees it (inside a container, the container's path);
+    script_name: its URL path (default: /BASENAME). prefix: a command to run
+    cgi-fcgi under (e.g. `ip netns exec NAME`, to reach a php-fpm listening
+    inside a network namespace). describe(): text added to a failure
+    (php-fpm's log).
+
+    cgi-fcgi forwards its whole environment as FastCGI params, so it runs
+    under `env -i` with only the CGI params: nothing from this test process
+    (and no AWS variable) can reach the worker that way.
+    """
+    fcgi_params = cgi_params(script_filename, query, params, script_name)
+    cmd = [*prefix, tools.env, *env_args(fcgi_params), tools.cgi_fcgi,
+           "-bind", "-connect", connect]
+    try:
+        res = subprocess.run(cmd, capture_output=True, timeout=REQUEST_TIMEOUT, env={})
+    except subprocess.TimeoutExpired:
+        raise HarnessError(f"FastCGI request timed out; log:\n{describe()}") from None
+    if res.returncode != 0:
+        raise HarnessError(
+            f"cgi-fcgi exited {res.returncode}: {res.stderr!r}; log:\n{describe()}"
+        )
+    head, sep, body = res.stdout.partition(b"\r\n\r\n")
+    if not sep:
+        raise HarnessError(f"no header/body separator in response: {res.stdout[:2000]!r}")
+    headers = {}
+    for line in head.decode(errors="replace").split("\r\n"):
+        key, _, value = line.partition(":")
+        headers[key.strip().lower()] = value.strip()
+    status = headers.get("status", "200")
+    if not any_status and not status.startswith("200"):
+        raise HarnessError(f"worker answered {status}: {body[:2000]!r}; log:\n{describe()}")
+    return FastCgiResponse(headers, body)
+
+
+def probe_query(names: list[str]) -> str:
+    """The query string of probe.php for these variable names."""
+    return urllib.parse.urlencode({"names": ",".join(names)})
 
 
 # --------------------------------------------------------------------------
@@ -319,20 +484,6 @@ class FpmSpec:
     # newly forked worker (after fork, clearenv and setuid). 0: persistent
     # workers, which serve request after request.
     max_requests: int = 1
-
-
-@dataclasses.dataclass
-class FastCgiResponse:
-    headers: dict[str, str]
-    body: bytes
-
-    def json(self) -> Any:
-        try:
-            return json.loads(self.body)
-        except ValueError as exc:
-            raise HarnessError(
-                f"worker did not answer JSON ({exc}); body: {self.body[:2000]!r}"
-            ) from None
 
 
 class FpmInstance:
@@ -547,48 +698,11 @@ class FpmInstance:
 
     def request(self, script: str, query: str = "",
                 params: Optional[dict[str, str]] = None, any_status: bool = False) -> FastCgiResponse:
-        """One FastCGI request with cgi-fcgi. A status other than 200 is an
-        error unless `any_status`.
-
-        cgi-fcgi forwards its whole environment as FastCGI params, so it runs
-        under `env -i` with only the CGI params: nothing from this test
-        process (and no AWS variable) can reach the worker that way.
-        """
-        fcgi_params = self._cgi_params(script, query, params)
-        cmd = [self.tools.env, *env_args(fcgi_params), self.tools.cgi_fcgi,
-               "-bind", "-connect", str(self.socket_path)]
-        try:
-            res = subprocess.run(cmd, capture_output=True, timeout=REQUEST_TIMEOUT, env={})
-        except subprocess.TimeoutExpired:
-            raise HarnessError(f"FastCGI request timed out; log:\n{self.log()}") from None
-        if res.returncode != 0:
-            raise HarnessError(
-                f"cgi-fcgi exited {res.returncode}: {res.stderr!r}; log:\n{self.log()}"
-            )
-        head, sep, body = res.stdout.partition(b"\r\n\r\n")
-        if not sep:
-            raise HarnessError(f"no header/body separator in response: {res.stdout[:2000]!r}")
-        headers = {}
-        for line in head.decode(errors="replace").split("\r\n"):
-            key, _, value = line.partition(":")
-            headers[key.strip().lower()] = value.strip()
-        status = headers.get("status", "200")
-        if not any_status and not status.startswith("200"):
-            raise HarnessError(f"worker answered {status}: {body[:2000]!r}; log:\n{self.log()}")
-        return FastCgiResponse(headers, body)
-
-    def _cgi_params(self, script: str, query: str,
-                    params: Optional[dict[str, str]] = None) -> dict[str, str]:
-        return {
-            "GATEWAY_INTERFACE": "CGI/1.1",
-            "REQUEST_METHOD": "GET",
-            "SCRIPT_FILENAME": str(self.docroot / script),
-            "SCRIPT_NAME": f"/{script}",
-            "REQUEST_URI": f"/{script}" + (f"?{query}" if query else ""),
-            "QUERY_STRING": query,
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            **(params or {}),
-        }
+        """One FastCGI request for a script of the docroot, on the socket. A
+        status other than 200 is an error unless `any_status`."""
+        return fastcgi_request(self.tools, str(self.socket_path), str(self.docroot / script),
+                               query, params, describe=self.log, script_name=f"/{script}",
+                               any_status=any_status)
 
     def hang_up_during(self, script: str, query: str, after: bytes) -> bytes:
         """A FastCGI request whose client hangs up (a TCP-style reset of the
@@ -596,7 +710,7 @@ class FpmInstance:
         does when its user goes away. cgi-fcgi always reads to the end, so
         this speaks the protocol itself. Returns what arrived before.
         """
-        params = self._cgi_params(script, query)
+        params = cgi_params(str(self.docroot / script), query, script_name=f"/{script}")
         records = fcgi_record(FCGI_BEGIN_REQUEST, struct.pack(">HB5x", FCGI_RESPONDER, 0))
         records += fcgi_record(FCGI_PARAMS, b"".join(
             fcgi_pair(k.encode(), v.encode()) for k, v in params.items()))
@@ -615,8 +729,7 @@ class FpmInstance:
         return received
 
     def probe(self, names: list[str], params: Optional[dict[str, str]] = None) -> "Probe":
-        query = urllib.parse.urlencode({"names": ",".join(names)})
-        return Probe(self.request("probe.php", query, params).json())
+        return Probe(self.request("probe.php", probe_query(names), params).json())
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

@@ -10,10 +10,7 @@ chain's last resort) is a trap that must never be contacted.
 
 from __future__ import annotations
 
-import datetime
-import json
 import os
-import shutil
 import subprocess
 import uuid
 
@@ -24,8 +21,6 @@ import fixture_values as fx
 import harness
 from harness import SHELL_PID1_ROOT_MASTER, FpmSpec
 
-ECS_ENDPOINT_IP = "169.254.170.2"
-IMDS_IP = "169.254.169.254"
 ASYNCAWS_AUTOLOAD = "/usr/share/php/AsyncAws/Core/autoload.php"
 # php-fpm runs with -n (no php.ini, so any PHP build works, not only Debian's)
 # plus the php.ini-production settings an application relies on here:
@@ -80,26 +75,8 @@ def ecs_network(tools, asyncaws_available):
     Tests request it before launch_fpm, so php-fpm (inside the namespace) is
     stopped before the servers and the namespace go away.
     """
-    workdir = harness.make_world_readable_dir("aws_env_netns_")
-    netns = harness.NetNamespace(tools, f"awsenv-{os.getpid()}-{uuid.uuid4().hex[:8]}",
-                                 [ECS_ENDPOINT_IP, IMDS_IP])
-    body = workdir / "credentials.json"
-    expiration = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)
-    body.write_text(json.dumps({**SERVED, "Expiration": expiration.strftime("%Y-%m-%dT%H:%M:%SZ")}))
-
-    ecs = harness.HttpStub(netns, workdir, "ecs", ECS_ENDPOINT_IP,
-                           ["--path", RELATIVE_URI, "--body-file", str(body)])
-    trap = harness.HttpStub(netns, workdir, "trap", IMDS_IP)
-    try:
-        netns.create()
-        ecs.start()
-        trap.start()
-        yield netns, ecs, trap
-    finally:
-        trap.stop()
-        ecs.stop()
-        netns.delete()
-        shutil.rmtree(workdir, ignore_errors=True)
+    with harness.StandInEndpoints(tools, RELATIVE_URI, SERVED) as endpoints:
+        yield endpoints.netns, endpoints.ecs, endpoints.trap
 
 
 def run_asyncaws(launch_fpm, netns, load_extension: bool) -> tuple[dict, str]:
