@@ -183,6 +183,7 @@ unsafe fn defined_in(info: &libc::dl_phdr_info, name: &CStr) -> Option<usize> {
         // SAFETY: `index` comes from the object's own hash table, so it
         // names one of its symbols, whose name is in its string table.
         let symbol = unsafe { &*symbols.add(index) };
+        // SAFETY: as above: `st_name` is an offset into that string table.
         let symbol_name =
             unsafe { CStr::from_ptr((strings + symbol.st_name as usize) as *const c_char) };
         (symbol_name == name && symbol.st_shndx != 0).then(|| base + symbol.st_value as usize)

@@ -19,6 +19,7 @@ sys.path.insert(0, str(HERE))
 
 import containers  # noqa: E402
 import harness  # noqa: E402
+from shared_fixtures import tools  # noqa: E402,F401  (a fixture)
 
 
 def pytest_configure(config):
@@ -45,14 +46,6 @@ def images() -> dict[str, str]:
 def base_image() -> str:
     """The php:8.4-fpm image both start from."""
     return required_env("AWS_ENV_TEST_BASE_IMAGE")
-
-
-@pytest.fixture(scope="session")
-def tools() -> harness.Tools:
-    try:
-        return harness.Tools.discover()
-    except harness.HarnessError as exc:
-        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -94,3 +94,21 @@ def status_shape_problems(status: Optional[dict]) -> list[str]:
               or info["state"] not in ("injected", "kept", "absent")):
             problems.append(f"captured[{name!r}] = {info!r}")
     return problems
+
+
+def served_credentials_problems(result: dict, served: dict[str, str]) -> list[str]:
+    """What is wrong with asyncaws_probe.php's result, if the worker did not
+    get exactly the key pair and token the stand-in endpoint serves."""
+    if result.get("error") is not None:
+        return [f"AsyncAws failed: {result['error']}"]
+    expected = {
+        "access_key_id": served["AccessKeyId"],
+        "secret_key": served["SecretAccessKey"],
+        "session_token": served["Token"],
+    }
+    got = result.get("credentials")
+    if got is None:
+        return ["AsyncAws found no credentials"]
+    # Name the fields that differ, never their values.
+    return [f"{field} is not the one the endpoint served"
+            for field, value in expected.items() if got.get(field) != value]

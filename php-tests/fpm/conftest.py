@@ -14,6 +14,7 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 import harness  # noqa: E402
+from shared_fixtures import tools  # noqa: E402,F401  (a fixture)
 
 
 def pytest_configure(config):
@@ -21,14 +22,6 @@ def pytest_configure(config):
         # Namespaces, setpriv and `ip netns` all need root; say so instead
         # of failing in confusing ways (and never report a skip as a pass).
         raise pytest.UsageError("the aws_env php-fpm suite must run as root")
-
-
-@pytest.fixture(scope="session")
-def tools() -> harness.Tools:
-    try:
-        return harness.Tools.discover()
-    except harness.HarnessError as exc:
-        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -61,3 +61,11 @@ ALL_VALUES = [value for value in PID1_ENV.values() if value]
 # A name that no environment in the suite defines: a pool line
 # `env[X] = $UNSET_NAME` therefore gives the worker X set to "".
 UNSET_NAME = "AWS_ENV_TEST_NEVER_SET"
+
+# What the stand-in credentials endpoints serve: a key pair and token of this
+# run, so that a test can tell them from any real ones and sweep them too.
+SERVED_CREDENTIALS = {
+    "AccessKeyId": f"ASIAFIXTURE{RUN_TAG.upper()}",
+    "SecretAccessKey": f"fixture-served-secret-{RUN_TAG}",
+    "Token": f"fixture-served-token-{RUN_TAG}",
+}

@@ -84,8 +84,9 @@ pub fn publish(state: ModuleState) -> &'static ModuleState {
     unsafe { &*fresh }
 }
 
-/// The published state. The reference is valid until MSHUTDOWN, which the
-/// engine runs only after every request, in every thread, has ended.
+/// The published state. The reference is valid until it is retired or
+/// replaced, at MSHUTDOWN or the next MINIT, which the engine runs only
+/// when no request runs in any thread.
 pub fn current() -> Option<&'static ModuleState> {
     let state = STATE.load(Ordering::Acquire);
     // SAFETY: null or a state published by `publish`, freed only by
@@ -93,7 +94,10 @@ pub fn current() -> Option<&'static ModuleState> {
     unsafe { state.as_ref() }
 }
 
-/// MSHUTDOWN: takes the state back and frees it.
+/// MSHUTDOWN of a module loaded by `dl()`, whose library may be unloaded
+/// next: takes the state back and frees it. A persistent module's state is
+/// left for the process exit, or for the next `publish` if the SAPI starts
+/// the engine again (see `hooks::module_shutdown`).
 pub fn retire() {
     let state = STATE.swap(ptr::null_mut(), Ordering::AcqRel);
     if !state.is_null() {
