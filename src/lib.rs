@@ -7,6 +7,7 @@
 pub mod capture;
 pub mod environ;
 pub mod names;
+pub mod pool;
 pub mod process_env;
 pub mod runtime;
 pub mod settings;
