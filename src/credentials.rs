@@ -17,9 +17,9 @@
 //!   chain is `env`, `web_identity`, then (unless the client config sets
 //!   `use_aws_shared_config_files` to false) `sso`, `process_credentials`,
 //!   `ini`, `process_config`, `ini_config` from the shared files, then
-//!   `ecs` if `shouldUseEcs()`, *else* `instance`: never both. A newer copy
-//!   (the one with `AWS_ACCOUNT_ID` and a `login` link after `sso`) keeps
-//!   this order. Each link runs only when the one before it failed
+//!   `ecs` if `shouldUseEcs()`, *else* `instance`: never both. A newer
+//!   release's copy, vendored in another project (the one with
+//!   `AWS_ACCOUNT_ID` and a `login` link after `sso`), keeps this order. Each link runs only when the one before it failed
 //!   (`chain()`: `$promise->otherwise($next)`).
 //!   - `env()`: `getenv('AWS_ACCESS_KEY_ID') && getenv('AWS_SECRET_ACCESS_KEY')`,
 //!     `AWS_SESSION_TOKEN` optional. Never fails once chosen.
@@ -204,9 +204,10 @@ impl fmt::Display for Verdict {
 /// The provider the SDK's default chain picks in an environment, and
 /// whether it can work.
 ///
-/// `lookup` reads a variable as the SDK's `getenv()` would see it (for
-/// the container URIs the SDK also falls back to `$_SERVER`, which in PHP
-/// holds the same environment). `check_file` is asked, by variable name,
+/// `lookup` reads a variable as the SDK's `getenv()` would see it. For
+/// the container URIs the SDK also falls back to `$_SERVER`, which holds
+/// the same environment (and, in php-fpm, the same FastCGI params that
+/// `getenv()` sees), so one look-up answers for both. `check_file` is asked, by variable name,
 /// about the token file that variable names; it is only asked about
 /// variables the chosen provider reads.
 pub fn verdict<'v>(
