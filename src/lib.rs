@@ -5,6 +5,7 @@
 //! the module together.
 
 pub mod capture;
+pub mod credentials;
 pub mod environ;
 pub mod names;
 pub mod pool;
