@@ -13,7 +13,7 @@ echo php_child('var_dump(aws_env_status());', [
 ?>
 --EXPECTF--
 PHP Warning:  PHP Startup: aws_env.names: ignoring invalid entry "bad-" (expected a variable name, optionally ending in *) in Unknown on line 0
-array(8) {
+array(11) {
   ["version"]=>
   string(%d) "%d.%d.%s"
   ["enabled"]=>
@@ -32,6 +32,8 @@ array(8) {
     [0]=>
     string(4) "bad-"
   }
+  ["pool"]=>
+  NULL
   ["sources"]=>
   array(2) {
     [0]=>
@@ -76,5 +78,31 @@ array(8) {
       ["state"]=>
       string(8) "injected"
     }
+  }
+  ["credentials"]=>
+  array(8) {
+    ["provider"]=>
+    string(17) "instance_metadata"
+    ["endpoint"]=>
+    NULL
+    ["relies_on"]=>
+    array(0) {
+    }
+    ["ok"]=>
+    bool(false)
+    ["why"]=>
+    string(%d) "no credentials variables in the environment: %s"
+    ["notes"]=>
+    array(1) {
+      [0]=>
+      string(%d) "AWS_ROLE_ARN is set without AWS_WEB_IDENTITY_TOKEN_FILE: the SDK skips web identity"
+    }
+    ["summary"]=>
+    string(%d) "the AWS SDK will use the EC2 instance metadata service (not ok: %s)"
+    ["scope"]=>
+    string(%d) "the verdict covers the environment only: %s"
+  }
+  ["token_files"]=>
+  array(0) {
   }
 }

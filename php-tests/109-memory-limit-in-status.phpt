@@ -32,4 +32,4 @@ status: 255
 
 Fatal error: Allowed memory size of 3145728 bytes exhausted%s
 
-shutdown: 8 keys
+shutdown: 11 keys

@@ -26,7 +26,7 @@ PHP;
 $run = run_php(['-r', $code]);
 echo 'status: ', $run['status'], "\n";
 echo 'cut at: ', str_contains($run['out'], 'Version => ') && !str_contains($run['out'], 'Injection => ') ? 'Capture' : 'elsewhere', "\n";
-echo 'shutdown: ', str_contains($run['out'], "shutdown: 8 keys") ? 'answered' : 'missing', "\n";
+echo 'shutdown: ', str_contains($run['out'], "shutdown: 11 keys") ? 'answered' : 'missing', "\n";
 ?>
 --EXPECT--
 status: 255

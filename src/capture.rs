@@ -244,7 +244,7 @@ impl From<io::Error> for FileFailure {
 
 /// The OS's own words ("Permission denied"), without Rust's
 /// " (os error 13)" suffix, so that messages read like the C library's.
-fn os_error_text(error: &io::Error) -> String {
+pub(crate) fn os_error_text(error: &io::Error) -> String {
     let text = error.to_string();
     match text.rfind(" (os error ") {
         Some(cut) => text[..cut].to_owned(),

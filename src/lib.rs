@@ -13,6 +13,7 @@ pub mod process_env;
 pub mod runtime;
 pub mod settings;
 pub mod stack_text;
+pub mod token_file;
 
 #[cfg(not(test))]
 mod php;

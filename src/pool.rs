@@ -73,7 +73,12 @@ impl PoolPolicy {
             for pattern in names.patterns.iter() {
                 if !master_allows_some_of(&master.names, pattern) {
                     withheld.push(pattern.to_string());
-                } else if !master.capture.vars.iter().any(|var| pattern.matches(&var.name)) {
+                } else if !master
+                    .capture
+                    .vars
+                    .iter()
+                    .any(|var| pattern.matches(&var.name))
+                {
                     unavailable.push(pattern.to_string());
                 }
             }
@@ -102,7 +107,9 @@ fn master_allows_some_of(master: &NameList, pattern: &Pattern) -> bool {
         Pattern::Exact(name) => master.matches(name),
         Pattern::Prefix(stem) => master.patterns.iter().any(|allowed| match allowed {
             Pattern::Exact(name) => name.starts_with(&**stem),
-            Pattern::Prefix(allowed) => allowed.starts_with(&**stem) || stem.starts_with(&**allowed),
+            Pattern::Prefix(allowed) => {
+                allowed.starts_with(&**stem) || stem.starts_with(&**allowed)
+            }
         }),
     }
 }

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::capture::{self, Capture, SourceKind, SourceReport, SourceStatus, Sources};
+use crate::credentials::{self, FileCheck, Verdict};
 use crate::names::NameList;
 use crate::settings::Settings;
 
@@ -110,7 +111,24 @@ impl Runtime {
         for source in &self.capture.sources {
             self.write_source_problem(source, out)?;
         }
-        Ok(())
+        out.write_str(" — ")?;
+        self.verdict().write_summary(out)
+    }
+
+    /// What the AWS SDK would pick from the captured variables alone: the
+    /// master cannot check token files as the workers' user, so they are
+    /// not checked.
+    pub fn verdict(&self) -> Verdict {
+        credentials::verdict(
+            |name| {
+                self.capture
+                    .vars
+                    .iter()
+                    .find(|var| var.name == name)
+                    .map(|var| var.value.as_slice())
+            },
+            |_| FileCheck::NotChecked,
+        )
     }
 
     /// Why a source contributed nothing, when that is worth saying, as
@@ -186,7 +204,29 @@ mod tests {
         let line = runtime.startup_line();
         assert_eq!(
             line,
-            "aws_env: captured AWS_REGION, AWS_ROLE_ARN from the process environment"
+            format!(
+                "aws_env: captured AWS_REGION, AWS_ROLE_ARN from the process environment{NO_CREDENTIALS}"
+            )
+        );
+        assert!(!line.contains("secret"));
+    }
+
+    /// How the start-up line ends when nothing captured names credentials.
+    const NO_CREDENTIALS: &str = " — the AWS SDK will use the EC2 instance metadata service \
+        (not ok: no credentials variables in the environment: the SDK will ask the EC2 instance \
+        metadata service, which in a container gives the host's role or nothing)";
+
+    #[test]
+    fn startup_line_ends_with_the_sdks_verdict_on_what_was_captured() {
+        let runtime = Runtime::start(
+            settings_with_file(""),
+            "fpm-fcgi",
+            b"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI=/v2/secret\0AWS_ACCESS_KEY_ID=secret-key\0",
+        );
+        let line = runtime.startup_line();
+        assert!(
+            line.ends_with(" — the AWS SDK will use the ECS container credentials endpoint"),
+            "{line}"
         );
         assert!(!line.contains("secret"));
     }
@@ -200,8 +240,10 @@ mod tests {
         );
         assert_eq!(
             runtime.startup_line(),
-            "aws_env: captured nothing; the process environment: no allowlisted name among 1 entries; \
-             /nonexistent/aws_env/environ: No such file or directory"
+            format!(
+                "aws_env: captured nothing; the process environment: no allowlisted name among \
+                 1 entries; /nonexistent/aws_env/environ: No such file or directory{NO_CREDENTIALS}"
+            )
         );
     }
 
@@ -214,8 +256,10 @@ mod tests {
         );
         assert_eq!(
             runtime.startup_line(),
-            "aws_env: captured AWS_REGION from the process environment; \
-             /nonexistent/aws_env/environ: No such file or directory"
+            format!(
+                "aws_env: captured AWS_REGION from the process environment; \
+                 /nonexistent/aws_env/environ: No such file or directory{NO_CREDENTIALS}"
+            )
         );
     }
 

@@ -328,7 +328,7 @@ fn file_of_only_nul_bytes_is_overwritten_not_read() {
     assert!(
         runtime
             .startup_line()
-            .ends_with(&format!("environ: {OVERWRITTEN_REASON}")),
+            .contains(&format!("environ: {OVERWRITTEN_REASON} — ")),
         "{}",
         runtime.startup_line()
     );

@@ -484,6 +484,9 @@ class FpmSpec:
     # newly forked worker (after fork, clearenv and setuid). 0: persistent
     # workers, which serve request after request.
     max_requests: int = 1
+    # More pools of the same master, by name: each its own socket, with the
+    # same user and process settings, and these `php_admin_value[]` lines.
+    extra_pools: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
 
 
 class FpmInstance:
@@ -512,24 +515,37 @@ class FpmInstance:
             if self.spec.layout.master_is_root else ""
         )
         env_lines = "".join(f"env[{k}] = {v}\n" for k, v in self.spec.pool_env.items())
-        # clear_env is deliberately not set: its default (yes) is the point.
+
+        def pool(name: str, socket: pathlib.Path, admin_values: dict[str, str]) -> str:
+            # clear_env is deliberately not set: its default (yes) is the point.
+            return (
+                f"\n[{name}]\n"
+                f"listen = {socket}\n"
+                "listen.mode = 0666\n"
+                f"{pool_user}"
+                "pm = static\n"
+                f"pm.max_children = {self.spec.max_children}\n"
+                f"pm.max_requests = {self.spec.max_requests}\n"
+                # Worker stderr/log goes to the same log, so a value leaked by
+                # a worker would be caught too.
+                "catch_workers_output = yes\n"
+                f"{env_lines}"
+                + "".join(f"php_admin_value[{k}] = {v}\n" for k, v in admin_values.items())
+            )
+
         return (
             "[global]\n"
             "error_log = /proc/self/fd/2\n"
             "daemonize = no\n"
             + "".join(f"include = {path}\n" for path in self.spec.global_includes)
-            + f"\n[{self.spec.pool_name}]\n"
-            f"listen = {self.socket_path}\n"
-            "listen.mode = 0666\n"
-            f"{pool_user}"
-            "pm = static\n"
-            f"pm.max_children = {self.spec.max_children}\n"
-            f"pm.max_requests = {self.spec.max_requests}\n"
-            # Worker stderr/log goes to the same log, so a value leaked by a
-            # worker would be caught too.
-            "catch_workers_output = yes\n"
-            f"{env_lines}"
+            + pool(self.spec.pool_name, self.socket_path, {})
+            + "".join(pool(name, self.pool_socket(name), values)
+                      for name, values in self.spec.extra_pools.items())
         )
+
+    def pool_socket(self, pool: Optional[str]) -> pathlib.Path:
+        """The socket of the main pool (None) or of an extra pool."""
+        return self.socket_path if pool is None else self.workdir / f"fpm-{pool}.sock"
 
     def scan_dir_without_aws_env(self) -> pathlib.Path:
         """A copy of the distribution's conf.d minus any file that loads aws_env.
@@ -697,10 +713,12 @@ class FpmInstance:
     # ---- requests and output -------------------------------------------
 
     def request(self, script: str, query: str = "",
-                params: Optional[dict[str, str]] = None, any_status: bool = False) -> FastCgiResponse:
-        """One FastCGI request for a script of the docroot, on the socket. A
-        status other than 200 is an error unless `any_status`."""
-        return fastcgi_request(self.tools, str(self.socket_path), str(self.docroot / script),
+                params: Optional[dict[str, str]] = None, any_status: bool = False,
+                pool: Optional[str] = None) -> FastCgiResponse:
+        """One FastCGI request for a script of the docroot, on the socket of
+        the main pool or of an extra `pool`. A status other than 200 is an
+        error unless `any_status`."""
+        return fastcgi_request(self.tools, str(self.pool_socket(pool)), str(self.docroot / script),
                                query, params, describe=self.log, script_name=f"/{script}",
                                any_status=any_status)
 
@@ -728,8 +746,9 @@ class FpmInstance:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         return received
 
-    def probe(self, names: list[str], params: Optional[dict[str, str]] = None) -> "Probe":
-        return Probe(self.request("probe.php", probe_query(names), params).json())
+    def probe(self, names: list[str], params: Optional[dict[str, str]] = None,
+              pool: Optional[str] = None) -> "Probe":
+        return Probe(self.request("probe.php", probe_query(names), params, pool=pool).json())
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use ext_php_rs::ffi::MODULE_PERSISTENT;
 use ext_php_rs::zend::SapiModule;
 
-use super::state::{self, ModuleState, guarded};
-use super::{ini, log};
+use super::state::{self, ModuleState, RequestWork, guarded};
+use super::{ini, log, master_once, worker};
 use crate::process_env::{self, Injector};
 use crate::runtime::{FPM_SAPI, Injection, Runtime};
 use crate::stack_text::StackText;
@@ -49,11 +49,16 @@ fn start(kind: i32) {
         // SAFETY: MINIT runs before the SAPI starts any request or thread.
         state.with_injector(|injector| unsafe { injector.inject_missing() });
     }
-    state::set_inject_every_request(every_request);
     // A module that dl() loaded is unloaded when its request ends: a hook
     // left behind in the SAPI would then point at unmapped code.
     if every_request && kind == MODULE_PERSISTENT.cast_signed() {
+        // php-fpm: the master forks the workers, and each reads its pool's
+        // settings at its first request.
+        master_once::create();
+        state::set_request_work(RequestWork::FirstOfWorker);
         install_request_hook();
+    } else {
+        state::set_request_work(RequestWork::Nothing);
     }
 
     warn_about_invalid_names(&state.runtime.names.invalid);
@@ -110,7 +115,7 @@ fn sapi_name() -> String {
 pub extern "C" fn module_shutdown(kind: i32, module_number: i32) -> i32 {
     guarded("module shut-down", SUCCESS, || {
         uninstall_request_hook();
-        state::set_inject_every_request(false);
+        state::set_request_work(RequestWork::Nothing);
         if kind != MODULE_PERSISTENT.cast_signed() {
             state::retire();
         }
@@ -171,11 +176,24 @@ fn chained_activate() -> Option<Activate> {
 /// and before any extension's RINIT, so nothing can see the environment
 /// without the captured variables. The chained handler runs first, as it
 /// would without aws_env, and its result is the one returned.
+///
+/// A worker's first request first reads its pool's settings, before the
+/// chained handler applies the request's own FastCGI INI values, and ends
+/// with the worker's checks.
 unsafe extern "C" fn request_activate() -> c_int {
+    let mut work = state::request_work();
+    let first = work == RequestWork::FirstOfWorker;
+    if first {
+        guarded("worker start-up", (), worker::start_worker);
+        work = state::request_work();
+    }
     // SAFETY: `sapi_activate` would call the chained handler just so.
     let result = chained_activate().map_or(SUCCESS, |chained| unsafe { chained() });
-    if state::inject_every_request() {
+    if work == RequestWork::Inject {
         guarded("request start-up", (), inject_for_request);
+    }
+    if first {
+        guarded("worker checks", (), worker::check_worker);
     }
     result
 }

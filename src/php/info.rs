@@ -16,6 +16,7 @@ use ext_php_rs::zend::ModuleEntry;
 
 use super::state::{self, ModuleState, guarded};
 use super::status::{VERSION, injection_key, state_key};
+use super::worker;
 use crate::capture::SourceStatus;
 use crate::stack_text::StackText;
 
@@ -55,6 +56,18 @@ fn print_state(state: &ModuleState) {
         c"disabled"
     };
     row(c"Capture", capture);
+    if let Some(policy) = state.pool() {
+        let pool = match (policy.enabled, policy.narrowed) {
+            (false, _) => cell(format_args!("disabled for this pool")),
+            (true, false) => cell(format_args!("as php.ini")),
+            (true, true) => cell(format_args!(
+                "narrowed by the pool's aws_env.names: {} of {} captured",
+                policy.granted.iter().filter(|granted| **granted).count(),
+                policy.granted.len()
+            )),
+        };
+        row(c"Pool", pool.as_c_str());
+    }
     row(
         c"Injection",
         cell(format_args!("{}", injection_key(runtime.injection))).as_c_str(),
@@ -68,7 +81,7 @@ fn print_state(state: &ModuleState) {
         };
         row(label.as_c_str(), outcome.as_c_str());
     }
-    for var in &runtime.capture.vars {
+    for var in state.granted_vars() {
         let source = runtime
             .capture
             .sources
@@ -87,6 +100,17 @@ fn print_state(state: &ModuleState) {
                 var.value.len(),
                 state_key(state, var)
             )),
+        };
+        row(label.as_c_str(), detail.as_c_str());
+    }
+    let verdict = worker::verdict_report();
+    row(c"AWS SDK credentials", verdict.summary.as_c_str());
+    for report in worker::token_file_reports().iter().flatten() {
+        let label = cell(format_args!("Token file {}", report.variable));
+        let detail = match (&report.error, report.empty) {
+            (Some(error), _) => cell(format_args!("not readable: {}", error.as_str())),
+            (None, true) => cell(format_args!("readable, empty")),
+            (None, false) => cell(format_args!("readable")),
         };
         row(label.as_c_str(), detail.as_c_str());
     }

@@ -2,7 +2,7 @@
 //! they shape what the master captures before any request exists, so
 //! `ini_set()` must fail rather than pretend to change them.
 
-use std::ffi::{CStr, c_char, c_int};
+use std::ffi::{CStr, c_char, c_int, c_void};
 
 use ext_php_rs::ffi::zend_ini_entry;
 use ext_php_rs::flags::IniEntryPermission;
@@ -33,18 +33,52 @@ const fn boolean(mut entry: IniEntryDef) -> IniEntryDef {
     entry
 }
 
+const fn fixed_during_requests(mut entry: IniEntryDef) -> IniEntryDef {
+    entry.on_modify = Some(refuse_during_a_request);
+    entry
+}
+
+/// Accepts a value from php.ini, `-d` and a php-fpm pool's `php_value[]`
+/// and `php_admin_value[]` (applied in each worker after fork, before its
+/// first request), and refuses one that arrives while a request is being
+/// served: php-fpm applies the FastCGI params `PHP_VALUE` and
+/// `PHP_ADMIN_VALUE` that way, whatever an entry's mode, and keeps them for
+/// the rest of the worker's life. A web server must not widen what a pool's
+/// workers get; `ini_get()` then goes on showing the pool's value.
+unsafe extern "C" fn refuse_during_a_request(
+    _entry: *mut zend_ini_entry,
+    _new_value: *mut ext_php_rs::ffi::zend_string,
+    _arg1: *mut c_void,
+    _arg2: *mut c_void,
+    _arg3: *mut c_void,
+    _stage: c_int,
+) -> c_int {
+    // SAFETY: the SAPI globals exist from start-up on (this thread's, in a
+    // thread-safe build); `server_context` is null outside a request.
+    let in_request = unsafe {
+        !(*ext_php_rs::ffi::ext_php_rs_sapi_globals())
+            .server_context
+            .is_null()
+    };
+    if in_request { -1 } else { 0 }
+}
+
 static INI_ENTRIES: IniEntryDefs<4> = IniEntryDefs::new([
-    boolean(IniEntryDef::new(
+    fixed_during_requests(boolean(IniEntryDef::new(
         INI_ENABLED,
         DEFAULT_ENABLED,
         IniEntryPermission::System,
+    ))),
+    fixed_during_requests(IniEntryDef::new(
+        INI_NAMES,
+        DEFAULT_NAMES_C,
+        IniEntryPermission::System,
     )),
-    IniEntryDef::new(INI_NAMES, DEFAULT_NAMES_C, IniEntryPermission::System),
-    IniEntryDef::new(
+    fixed_during_requests(IniEntryDef::new(
         INI_ENVIRON_FILE,
         DEFAULT_ENVIRON_FILE,
         IniEntryPermission::System,
-    ),
+    )),
     IniEntryDef::end(),
 ]);
 

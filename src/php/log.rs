@@ -17,11 +17,21 @@ unsafe extern "C" {
 
 /// syslog's LOG_NOTICE, the severity `php_log_err()` uses.
 const LOG_NOTICE: c_int = 5;
+/// syslog's LOG_WARNING.
+const LOG_WARNING: c_int = 4;
 
 /// A line in the SAPI's log: for php-fpm, the master's error log stream.
 pub fn notice(message: &CStr) {
     // SAFETY: the pointer is a NUL-terminated string valid for the call.
     unsafe { php_log_err_with_severity(message.as_ptr(), LOG_NOTICE) };
+}
+
+/// A warning for the log alone, never shown in a response: what a php-fpm
+/// worker finds at the start of a request (with `catch_workers_output`, as
+/// the official images set it, it reaches php-fpm's own log).
+pub fn logged_warning(message: &CStr) {
+    // SAFETY: the pointer is a NUL-terminated string valid for the call.
+    unsafe { php_log_err_with_severity(message.as_ptr(), LOG_WARNING) };
 }
 
 /// A warning, shown and logged the way PHP shows its own.

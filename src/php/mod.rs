@@ -6,6 +6,8 @@ pub mod hooks;
 pub mod info;
 pub mod ini;
 mod log;
+mod master_once;
 pub mod module;
 mod state;
 pub mod status;
+pub mod worker;

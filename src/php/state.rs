@@ -12,9 +12,11 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
-use std::sync::{Mutex, PoisonError, TryLockError};
+use std::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError, TryLockError};
 
+use crate::capture::CapturedVar;
+use crate::pool::PoolPolicy;
 use crate::process_env::Injector;
 use crate::runtime::Runtime;
 use crate::stack_text::StackText;
@@ -25,6 +27,9 @@ pub struct ModuleState {
     /// `runtime.names.patterns` as text, made here so that reports only
     /// borrow.
     pub pattern_texts: Vec<String>,
+    /// A php-fpm worker's pool settings, read at its first request; unset
+    /// in the master and in every other SAPI.
+    pool: OnceLock<PoolPolicy>,
     injector: Mutex<Injector>,
 }
 
@@ -39,8 +44,40 @@ impl ModuleState {
                 .map(ToString::to_string)
                 .collect(),
             runtime,
+            pool: OnceLock::new(),
             injector: Mutex::new(injector),
         }
+    }
+
+    /// This worker's pool policy, once its first request has read it.
+    pub fn pool(&self) -> Option<&PoolPolicy> {
+        self.pool.get()
+    }
+
+    /// Records the pool policy of this worker: once, at its first request.
+    pub fn set_pool(&self, policy: PoolPolicy) {
+        let _ = self.pool.set(policy);
+    }
+
+    /// Whether this process gets aws_env's variables at all: the master's
+    /// `aws_env.enabled`, and in a php-fpm worker its pool's too.
+    pub fn enabled(&self) -> bool {
+        self.pool
+            .get()
+            .map_or(self.runtime.settings.enabled, |pool| pool.enabled)
+    }
+
+    /// The captured variables this process gets: all of them, except in a
+    /// php-fpm worker whose pool narrows the list.
+    pub fn granted_vars(&self) -> impl Iterator<Item = &CapturedVar> {
+        let pool = self.pool.get();
+        self.runtime
+            .capture
+            .vars
+            .iter()
+            .enumerate()
+            .filter(move |(index, _)| pool.is_none_or(|pool| pool.granted[*index]))
+            .map(|(_, var)| var)
     }
 
     /// Runs `work` with the injector, unless its lock is held: then `None`,
@@ -66,9 +103,21 @@ impl ModuleState {
 /// The state MINIT published, or null before MINIT and after MSHUTDOWN.
 static STATE: AtomicPtr<ModuleState> = AtomicPtr::new(ptr::null_mut());
 
-/// Read on every request, so that SAPIs which inject at start-up pay one
-/// atomic load and nothing else.
-static INJECT_EVERY_REQUEST: AtomicBool = AtomicBool::new(false);
+/// What the start of a request has to do: read on every request, so that
+/// SAPIs which inject at start-up pay one atomic load and nothing else.
+static REQUEST_WORK: AtomicU8 = AtomicU8::new(RequestWork::Nothing as u8);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum RequestWork {
+    /// Injected at start-up, or a php-fpm pool that gets nothing.
+    Nothing = 0,
+    /// A php-fpm worker (or the master, which forks them) before its first
+    /// request: read the pool's settings, then inject.
+    FirstOfWorker = 1,
+    /// Check the environment and inject what it lacks.
+    Inject = 2,
+}
 
 /// Publishes what MINIT decided. A state left from an earlier start-up in
 /// this process (a SAPI that restarts the engine) is replaced and freed.
@@ -107,12 +156,17 @@ pub fn retire() {
     }
 }
 
-pub fn set_inject_every_request(on: bool) {
-    INJECT_EVERY_REQUEST.store(on, Ordering::Release);
+pub fn set_request_work(work: RequestWork) {
+    REQUEST_WORK.store(work as u8, Ordering::Release);
 }
 
-pub fn inject_every_request() -> bool {
-    INJECT_EVERY_REQUEST.load(Ordering::Acquire)
+#[inline]
+pub fn request_work() -> RequestWork {
+    match REQUEST_WORK.load(Ordering::Acquire) {
+        1 => RequestWork::FirstOfWorker,
+        2 => RequestWork::Inject,
+        _ => RequestWork::Nothing,
+    }
 }
 
 /// Runs a hook body so that a panic never unwinds into PHP's C frames,

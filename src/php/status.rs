@@ -16,9 +16,13 @@ use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 
 use super::env_lock::EnvLock;
 use super::state::{self, ModuleState};
+use super::worker::{self, VerdictReport};
 use crate::capture::{CapturedVar, SourceReport};
+use crate::credentials::SCOPE_NOTE;
+use crate::pool::PoolPolicy;
 use crate::process_env::VarState;
 use crate::runtime::Injection;
+use crate::stack_text::StackText;
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -42,7 +46,7 @@ fn status_array(state: &'static ModuleState) -> ext_php_rs::error::Result<ZBox<Z
     let runtime = &state.runtime;
     let mut status = ZendHashTable::new();
     status.insert("version", VERSION)?;
-    status.insert("enabled", runtime.settings.enabled)?;
+    status.insert("enabled", state.enabled())?;
     status.insert("sapi", state.sapi.as_str())?;
     status.insert("injection", injection_key(runtime.injection))?;
     status.insert(
@@ -53,6 +57,10 @@ fn status_array(state: &'static ModuleState) -> ext_php_rs::error::Result<ZBox<Z
         "invalid_names",
         list(runtime.names.invalid.iter().map(String::as_str))?,
     )?;
+    match state.pool() {
+        Some(policy) => status.insert("pool", pool_array(policy)?)?,
+        None => status.insert("pool", ())?,
+    }
 
     let mut sources = ZendHashTable::new();
     for source in &runtime.capture.sources {
@@ -61,7 +69,7 @@ fn status_array(state: &'static ModuleState) -> ext_php_rs::error::Result<ZBox<Z
     status.insert("sources", sources)?;
 
     let mut captured = ZendHashTable::new();
-    for var in &runtime.capture.vars {
+    for var in state.granted_vars() {
         let mut entry = ZendHashTable::new();
         entry.insert("source", var.source.key())?;
         entry.insert("length", count(var.value.len()))?;
@@ -69,7 +77,61 @@ fn status_array(state: &'static ModuleState) -> ext_php_rs::error::Result<ZBox<Z
         captured.insert(var.name.as_str(), entry)?;
     }
     status.insert("captured", captured)?;
+    status.insert("credentials", credentials_array(&worker::verdict_report())?)?;
+
+    let mut token_files = ZendHashTable::new();
+    for report in worker::token_file_reports().iter().flatten() {
+        let mut entry = ZendHashTable::new();
+        entry.insert("readable", report.readable)?;
+        entry.insert("empty", report.empty)?;
+        entry.insert("error", report.error.as_ref().map(StackText::as_str))?;
+        token_files.insert(report.variable, entry)?;
+    }
+    status.insert("token_files", token_files)?;
     Ok(status)
+}
+
+/// A php-fpm worker's pool settings: what it asked for, and what of that it
+/// could not have.
+fn pool_array(policy: &PoolPolicy) -> ext_php_rs::error::Result<ZBox<ZendHashTable>> {
+    let mut pool = ZendHashTable::new();
+    pool.insert("enabled", policy.enabled)?;
+    pool.insert("narrowed", policy.narrowed)?;
+    let mut names = ZendHashTable::new();
+    for pattern in policy.names.patterns.iter() {
+        names.push(StackText::<256>::format(format_args!("{pattern}")).as_str())?;
+    }
+    pool.insert("names", names)?;
+    pool.insert(
+        "invalid_names",
+        list(policy.names.invalid.iter().map(String::as_str))?,
+    )?;
+    pool.insert(
+        "withheld",
+        list(policy.withheld.iter().map(String::as_str))?,
+    )?;
+    pool.insert(
+        "unavailable",
+        list(policy.unavailable.iter().map(String::as_str))?,
+    )?;
+    pool.insert("environ_file_ignored", policy.ignored_environ_file)?;
+    Ok(pool)
+}
+
+fn credentials_array(report: &VerdictReport) -> ext_php_rs::error::Result<ZBox<ZendHashTable>> {
+    let mut credentials = ZendHashTable::new();
+    credentials.insert("provider", report.provider)?;
+    credentials.insert("endpoint", report.endpoint)?;
+    credentials.insert(
+        "relies_on",
+        list(report.relies_on.as_slice().iter().copied())?,
+    )?;
+    credentials.insert("ok", report.ok)?;
+    credentials.insert("why", report.why.as_ref().map(StackText::as_str))?;
+    credentials.insert("notes", list(report.notes.as_slice().iter().copied())?)?;
+    credentials.insert("summary", report.summary.as_str())?;
+    credentials.insert("scope", SCOPE_NOTE)?;
+    Ok(credentials)
 }
 
 /// Where a captured variable stands now. PHP's environment lock (ZTS) and
