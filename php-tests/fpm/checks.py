@@ -70,6 +70,7 @@ def status_shape_problems(status: Optional[dict]) -> list[str]:
     expected_types = {
         "version": str, "enabled": bool, "sapi": str, "names": list,
         "invalid_names": list, "sources": list, "captured": (dict, list),
+        "credentials": dict, "token_files": (dict, list),
     }
     for key, kind in expected_types.items():
         if not isinstance(status.get(key), kind):
@@ -78,7 +79,7 @@ def status_shape_problems(status: Optional[dict]) -> list[str]:
         if source.get("name") not in ("process", "file"):
             problems.append(f"source name {source.get('name')!r}")
         if source.get("status") not in ("read", "disabled", "not_found", "permission_denied",
-                                        "too_large", "not_regular_file", "error"):
+                                        "too_large", "not_regular_file", "overwritten", "error"):
             problems.append(f"source status {source.get('status')!r}")
         if not isinstance(source.get("entries"), int):
             problems.append(f"source entries {source.get('entries')!r}")
@@ -93,6 +94,38 @@ def status_shape_problems(status: Optional[dict]) -> list[str]:
         elif (info["source"] not in ("process", "file") or not isinstance(info["length"], int)
               or info["state"] not in ("injected", "kept", "absent")):
             problems.append(f"captured[{name!r}] = {info!r}")
+    problems += credentials_shape_problems(status.get("credentials"))
+    pool = status.get("pool")
+    if pool is not None and (not isinstance(pool, dict) or set(pool) != {
+            "enabled", "narrowed", "names", "invalid_names", "withheld", "unavailable",
+            "environ_file_ignored"}):
+        problems.append(f"pool = {pool!r}")
+    token_files = status.get("token_files")
+    for name, info in (token_files.items() if isinstance(token_files, dict) else []):
+        if name not in ("AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") \
+                or set(info) != {"readable", "empty", "error"}:
+            problems.append(f"token_files[{name!r}] = {info!r}")
+    return problems
+
+
+def credentials_shape_problems(credentials) -> list[str]:
+    """The documented shape of aws_env_status()['credentials']."""
+    if not isinstance(credentials, dict):
+        return [f"credentials = {credentials!r}"]
+    problems = []
+    if set(credentials) != {"provider", "endpoint", "relies_on", "ok", "why", "notes", "summary",
+                            "scope"}:
+        problems.append(f"credentials keys {sorted(credentials)}")
+    if credentials.get("provider") not in ("static_keys", "web_identity", "container",
+                                           "instance_metadata"):
+        problems.append(f"credentials provider {credentials.get('provider')!r}")
+    if credentials.get("endpoint") not in (None, "ecs", "eks_pod_identity", "full_uri"):
+        problems.append(f"credentials endpoint {credentials.get('endpoint')!r}")
+    if not isinstance(credentials.get("ok"), bool) or \
+            (credentials.get("ok") is False) != isinstance(credentials.get("why"), str):
+        problems.append(f"credentials ok {credentials.get('ok')!r} with why")
+    if not str(credentials.get("summary", "")).startswith("the AWS SDK will use "):
+        problems.append("credentials summary")
     return problems
 
 

@@ -31,7 +31,13 @@ TAG = fx.RUN_TAG
 
 # The environ file: one allowlisted value the process environment lacks, and
 # each malformed class carrying a value of its own.
-FILE_VALUES = {"AWS_ROLE_ARN": f"arn:aws:iam::111122223333:role/leak-check-{TAG}"}
+# With the role ARN, a token file path that does not exist: the worker's
+# token-file warning and the SDK's verdict (not ok) run too, and must name
+# neither.
+FILE_VALUES = {
+    "AWS_ROLE_ARN": f"arn:aws:iam::111122223333:role/leak-check-{TAG}",
+    "AWS_WEB_IDENTITY_TOKEN_FILE": f"/nonexistent/leak-check-token-{TAG}",
+}
 MALFORMED_CHUNKS = {
     "no-equals": f"leak-check-no-equals-{TAG}",
     "empty-name": f"=leak-check-empty-name-{TAG}",
@@ -112,11 +118,15 @@ def fpm(request, make_launcher, environ_files, phpinfo_script) -> harness.FpmIns
 
 
 def test_fpm_log_shows_no_value(fpm):
-    fpm.probe(fx.ALL_NAMES)  # a worker's output reaches the log too
+    probe = fpm.probe(fx.ALL_NAMES)  # a worker's output reaches the log too
     log = fpm.log()
     # Controls: the start-up line and the names warnings are in this log.
-    assert len(harness.aws_env_log_lines(log)) == 1, log
+    assert len([line for line in harness.aws_env_log_lines(log) if "aws_env: captured" in line]) == 1, log
     assert "ignoring invalid entry" in log, log
+    if "AWS_WEB_IDENTITY_TOKEN_FILE" in probe.status["captured"]:
+        # The malformed file was read: the worker's warning about the token
+        # file ran (and is swept below).
+        assert "AWS_WEB_IDENTITY_TOKEN_FILE names cannot be read" in log, log
     assert leaked(log) == []
 
 
