@@ -22,9 +22,12 @@ pub struct PoolPolicy {
     /// The pool set `aws_env.enabled` or `aws_env.names` to something other
     /// than the master's.
     pub narrowed: bool,
-    /// For each of the master's captured variables, in their order, whether
-    /// this pool's workers get it.
-    pub granted: Vec<bool>,
+    /// When narrowed: for each of the master's captured variables, in their
+    /// order, whether this pool's workers get it. Empty otherwise, so that
+    /// the usual worker's first request allocates nothing for it.
+    granted: Vec<bool>,
+    /// How many variables the master captured.
+    captured: usize,
     /// Entries of the pool's list that the master's list does not allow:
     /// nothing they name was captured, and nothing can be.
     pub withheld: Vec<String>,
@@ -42,7 +45,8 @@ impl PoolPolicy {
             enabled: master.settings.enabled,
             names: master.names.clone(),
             narrowed: false,
-            granted: vec![master.settings.enabled; master.capture.vars.len()],
+            granted: Vec::new(),
+            captured: master.capture.vars.len(),
             withheld: Vec::new(),
             unavailable: Vec::new(),
             ignored_environ_file: false,
@@ -88,15 +92,37 @@ impl PoolPolicy {
             names,
             narrowed: true,
             granted,
+            captured: master.capture.vars.len(),
             withheld,
             unavailable,
             ignored_environ_file,
         }
     }
 
+    /// Whether the workers get the master's `index`th captured variable.
+    pub fn grants(&self, index: usize) -> bool {
+        if self.narrowed {
+            self.granted.get(index).copied().unwrap_or(false)
+        } else {
+            self.enabled && index < self.captured
+        }
+    }
+
+    /// How many of the master's captured variables the workers get.
+    pub fn granted_count(&self) -> usize {
+        (0..self.captured)
+            .filter(|index| self.grants(*index))
+            .count()
+    }
+
+    /// How many variables the master captured.
+    pub fn captured_count(&self) -> usize {
+        self.captured
+    }
+
     /// Whether the workers get anything at all.
     pub fn grants_any(&self) -> bool {
-        self.granted.iter().any(|granted| *granted)
+        self.granted_count() > 0
     }
 }
 
@@ -147,9 +173,9 @@ mod tests {
             .capture
             .vars
             .iter()
-            .zip(&policy.granted)
-            .filter(|(_, granted)| **granted)
-            .map(|(var, _)| var.name.clone())
+            .enumerate()
+            .filter(|(index, _)| policy.grants(*index))
+            .map(|(_, var)| var.name.clone())
             .collect()
     }
 

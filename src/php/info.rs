@@ -62,8 +62,8 @@ fn print_state(state: &ModuleState) {
             (true, false) => cell(format_args!("as php.ini")),
             (true, true) => cell(format_args!(
                 "narrowed by the pool's aws_env.names: {} of {} captured",
-                policy.granted.iter().filter(|granted| **granted).count(),
-                policy.granted.len()
+                policy.granted_count(),
+                policy.captured_count()
             )),
         };
         row(c"Pool", pool.as_c_str());

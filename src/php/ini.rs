@@ -3,6 +3,7 @@
 //! `ini_set()` must fail rather than pretend to change them.
 
 use std::ffi::{CStr, c_char, c_int, c_void};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use ext_php_rs::ffi::zend_ini_entry;
 use ext_php_rs::flags::IniEntryPermission;
@@ -51,7 +52,7 @@ unsafe extern "C" fn refuse_during_a_request(
     _arg1: *mut c_void,
     _arg2: *mut c_void,
     _arg3: *mut c_void,
-    _stage: c_int,
+    stage: c_int,
 ) -> c_int {
     // SAFETY: the SAPI globals exist from start-up on (this thread's, in a
     // thread-safe build); `server_context` is null outside a request.
@@ -60,7 +61,26 @@ unsafe extern "C" fn refuse_during_a_request(
             .server_context
             .is_null()
     };
-    if in_request { -1 } else { 0 }
+    if in_request {
+        return -1;
+    }
+    if stage != STAGE_STARTUP {
+        WRITTEN_AFTER_STARTUP.store(true, Ordering::Relaxed);
+    }
+    0
+}
+
+/// `ZEND_INI_STAGE_STARTUP` (Zend/zend_ini.h): php.ini and `-d`, read as
+/// the module registers its settings.
+const STAGE_STARTUP: c_int = 1;
+
+/// A setting was written after start-up: in a php-fpm worker, by its pool's
+/// `php_value[]` or `php_admin_value[]`. Until then a worker's settings are
+/// the master's, and its first request need not read them.
+static WRITTEN_AFTER_STARTUP: AtomicBool = AtomicBool::new(false);
+
+pub fn written_after_startup() -> bool {
+    WRITTEN_AFTER_STARTUP.load(Ordering::Relaxed)
 }
 
 static INI_ENTRIES: IniEntryDefs<4> = IniEntryDefs::new([
@@ -116,16 +136,32 @@ pub fn unregister(module_number: i32) {
 
 /// The current value of a registered setting, as bytes.
 fn value(name: &CStr) -> Vec<u8> {
+    current(name).to_vec()
+}
+
+/// The current value of a registered setting, borrowed from the engine:
+/// valid until the setting next changes, so callers copy or compare it at
+/// once.
+fn current(name: &CStr) -> &'static [u8] {
     let mut exists = false;
     // SAFETY: `name` is NUL-terminated and its length excludes the NUL, as
     // the engine expects; `exists` outlives the call.
     let raw = unsafe { zend_ini_string_ex(name.as_ptr(), name.count_bytes(), 0, &raw mut exists) };
     if raw.is_null() || !exists {
-        return Vec::new();
+        return &[];
     }
     // SAFETY: the engine returns a NUL-terminated string it owns for as long
-    // as the setting lives; it is copied at once.
-    unsafe { CStr::from_ptr(raw) }.to_bytes().to_vec()
+    // as the setting keeps this value.
+    unsafe { CStr::from_ptr(raw) }.to_bytes()
+}
+
+/// The settings now, if any differs from `master`: in a php-fpm worker,
+/// what its pool set.
+pub fn read_if_other_than(master: &Settings) -> Option<Settings> {
+    let same = parse_bool(current(INI_ENABLED)) == master.enabled
+        && current(INI_NAMES) == master.names.as_slice()
+        && current(INI_ENVIRON_FILE) == master.environ_file.as_slice();
+    (!same).then(read)
 }
 
 pub fn read() -> Settings {

@@ -13,7 +13,7 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU8, Ordering};
-use std::sync::{Mutex, OnceLock, PoisonError, TryLockError};
+use std::sync::{Mutex, PoisonError, TryLockError};
 
 use crate::capture::CapturedVar;
 use crate::pool::PoolPolicy;
@@ -27,14 +27,19 @@ pub struct ModuleState {
     /// `runtime.names.patterns` as text, made here so that reports only
     /// borrow.
     pub pattern_texts: Vec<String>,
-    /// A php-fpm worker's pool settings, read at its first request; unset
-    /// in the master and in every other SAPI.
-    pool: OnceLock<PoolPolicy>,
+    /// A php-fpm worker's pool settings, read at its first request; null
+    /// in the master and in every other SAPI. (Not a `OnceLock`, whose
+    /// set-up cost a fresh worker some 400 instructions.)
+    pool: AtomicPtr<PoolPolicy>,
+    /// The policy of a pool that keeps php.ini's settings, made in the
+    /// master so that the usual worker's first request makes nothing.
+    unchanged_pool: PoolPolicy,
     injector: Mutex<Injector>,
 }
 
 impl ModuleState {
     pub fn new(sapi: String, runtime: Runtime, injector: Injector) -> Self {
+        let unchanged_pool = PoolPolicy::whole(&runtime);
         ModuleState {
             sapi,
             pattern_texts: runtime
@@ -44,39 +49,56 @@ impl ModuleState {
                 .map(ToString::to_string)
                 .collect(),
             runtime,
-            pool: OnceLock::new(),
+            pool: AtomicPtr::new(ptr::null_mut()),
+            unchanged_pool,
             injector: Mutex::new(injector),
         }
     }
 
     /// This worker's pool policy, once its first request has read it.
     pub fn pool(&self) -> Option<&PoolPolicy> {
-        self.pool.get()
+        // SAFETY: null, or the policy `set_pool` leaked, which lives as long
+        // as the process (it is never freed or replaced).
+        unsafe { self.pool.load(Ordering::Acquire).as_ref() }
     }
 
-    /// Records the pool policy of this worker: once, at its first request.
-    pub fn set_pool(&self, policy: PoolPolicy) {
-        let _ = self.pool.set(policy);
+    /// Records the pool policy of this worker, once, at its first request:
+    /// `None` for a pool that keeps php.ini's settings. A second call keeps
+    /// the first policy. A policy is never freed: a worker keeps it until it
+    /// exits.
+    pub fn set_pool(&self, policy: Option<PoolPolicy>) {
+        let policy = match policy {
+            Some(policy) => Box::into_raw(Box::new(policy)),
+            None => ptr::from_ref(&self.unchanged_pool).cast_mut(),
+        };
+        let published = self
+            .pool
+            .compare_exchange(ptr::null_mut(), policy, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok();
+        if !published && !ptr::eq(policy, &self.unchanged_pool) {
+            // SAFETY: `policy` came from `Box::into_raw` above and was not
+            // published.
+            drop(unsafe { Box::from_raw(policy) });
+        }
     }
 
     /// Whether this process gets aws_env's variables at all: the master's
     /// `aws_env.enabled`, and in a php-fpm worker its pool's too.
     pub fn enabled(&self) -> bool {
-        self.pool
-            .get()
+        self.pool()
             .map_or(self.runtime.settings.enabled, |pool| pool.enabled)
     }
 
     /// The captured variables this process gets: all of them, except in a
     /// php-fpm worker whose pool narrows the list.
     pub fn granted_vars(&self) -> impl Iterator<Item = &CapturedVar> {
-        let pool = self.pool.get();
+        let pool = self.pool();
         self.runtime
             .capture
             .vars
             .iter()
             .enumerate()
-            .filter(move |(index, _)| pool.is_none_or(|pool| pool.granted[*index]))
+            .filter(move |(index, _)| pool.is_none_or(|pool| pool.grants(*index)))
             .map(|(_, var)| var)
     }
 

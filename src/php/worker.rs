@@ -8,8 +8,6 @@
 
 use std::ffi::{CStr, c_char};
 
-use ext_php_rs::zend::SapiModule;
-
 use super::env_lock::EnvLock;
 use super::state::{self, RequestWork};
 use super::{ini, log, master_once};
@@ -38,7 +36,24 @@ pub fn start_worker() {
         state::set_request_work(RequestWork::Nothing);
         return;
     };
-    let policy = PoolPolicy::resolve(&state.runtime, &ini::read());
+    // The usual pool sets nothing of aws_env's: compared in place, its
+    // settings need no copy.
+    let pool = if ini::written_after_startup() {
+        ini::read_if_other_than(&state.runtime.settings)
+    } else {
+        None
+    };
+    let Some(pool) = pool else {
+        state.set_pool(None);
+        let work = if state.pool().is_some_and(PoolPolicy::grants_any) {
+            RequestWork::Inject
+        } else {
+            RequestWork::Nothing
+        };
+        state::set_request_work(work);
+        return;
+    };
+    let policy = PoolPolicy::resolve(&state.runtime, &pool);
     let mut installed = true;
     if policy.narrowed {
         let granted: Vec<CapturedVar> = state
@@ -46,9 +61,9 @@ pub fn start_worker() {
             .capture
             .vars
             .iter()
-            .zip(&policy.granted)
-            .filter(|(_, granted)| **granted)
-            .map(|(var, _)| var.clone())
+            .enumerate()
+            .filter(|(index, _)| policy.grants(*index))
+            .map(|(_, var)| var.clone())
             .collect();
         let narrowed = Injector::new(&granted);
         // The master's injector never injected in this process: dropping
@@ -64,7 +79,7 @@ pub fn start_worker() {
     } else {
         RequestWork::Nothing
     };
-    state.set_pool(policy);
+    state.set_pool(Some(policy));
     state::set_request_work(work);
 }
 
@@ -78,8 +93,7 @@ pub fn check_worker() {
         warn_about_pool(policy);
     }
     for variable in TOKEN_FILE_VARIABLES {
-        let mut line = LogLine::new();
-        if write_token_warning(variable, &mut line) {
+        if let Some(line) = token_warning(variable) {
             log_once(&line);
         }
     }
@@ -122,19 +136,14 @@ fn warn_about_pool(policy: &PoolPolicy) {
     }
 }
 
-/// Writes the warning for an unreadable token file, if `variable` names one
-/// this process cannot read. The path is the variable's value, so it is not
+/// The warning for an unreadable token file, if `variable` names one this
+/// process cannot read. The path is the variable's value, so it is not
 /// said: the operator finds it in the pod spec.
-fn write_token_warning(variable: &'static str, line: &mut LogLine) -> bool {
+fn token_warning(variable: &'static str) -> Option<LogLine> {
     let (check, ownership) = {
         let _env = EnvLock::acquire();
         // SAFETY: PHP's environment lock is held while the value is used.
-        let Some(path) = (unsafe { php_getenv(variable) }) else {
-            return false;
-        };
-        if path.is_empty() {
-            return false;
-        }
+        let path = unsafe { php_getenv(variable) }.filter(|path| !path.is_empty())?;
         let check = token_file::check(path);
         let ownership = match check {
             FileCheck::Unreadable(_) => token_file::ownership(path),
@@ -143,25 +152,29 @@ fn write_token_warning(variable: &'static str, line: &mut LogLine) -> bool {
         (check, ownership)
     };
     let FileCheck::Unreadable(reason) = check else {
-        return false;
+        return None;
     };
     let user = UserName::of_this_process();
+    // Only now: a line is 2 KiB of stack to clear, which the usual first
+    // request, with nothing to say, does not pay for.
+    let mut line = LogLine::new();
+    let line_ref = &mut line;
     let _ = std::fmt::Write::write_fmt(
-        line,
+        line_ref,
         format_args!(
             "aws_env: the file {variable} names cannot be read by the pool's user {user}: \
              {reason}"
         ),
     );
     if let Some(ownership) = ownership {
-        let _ = std::fmt::Write::write_fmt(line, format_args!(" (it is {ownership})"));
+        let _ = std::fmt::Write::write_fmt(line_ref, format_args!(" (it is {ownership})"));
     }
     let _ = std::fmt::Write::write_str(
-        line,
+        line_ref,
         "; the AWS SDK will fail to get credentials. Set fsGroup or runAsUser in the pod's \
          securityContext, or make the file readable by that user",
     );
-    true
+    Some(line)
 }
 
 fn log_once(line: &LogLine) {
@@ -179,23 +192,31 @@ fn log_once(line: &LogLine) {
 /// No other thread may write the environment while the result is in use
 /// (PHP's environment lock held in a thread-safe build).
 pub unsafe fn php_getenv<'a>(name: &str) -> Option<&'a [u8]> {
+    // The name, NUL-terminated on the stack. A name with a NUL inside would
+    // only look up its part before the NUL, as C reads it: no check needed.
     let mut buffer = [0u8; 64];
-    let c_name = buffer.get_mut(..name.len())?;
-    c_name.copy_from_slice(name.as_bytes());
-    let c_name = CStr::from_bytes_until_nul(&buffer).ok()?;
-    if let Some(sapi_getenv) = SapiModule::get().getenv {
+    buffer
+        .get_mut(..name.len())?
+        .copy_from_slice(name.as_bytes());
+    let c_name: *const c_char = buffer.as_ptr().cast();
+    // Read straight from the SAPI's module struct: ext-php-rs's accessor
+    // takes a lock of its own, which a fresh worker would build first.
+    // SAFETY: the SAPI fills `sapi_module` before any module starts, and
+    // its `getenv` field is not written afterwards.
+    let sapi_getenv = unsafe { ext_php_rs::ffi::sapi_module.getenv };
+    if let Some(sapi_getenv) = sapi_getenv {
         // SAFETY: the SAPI's handler takes a name and its length and returns
         // null or a string it owns for the rest of the request (php-fpm's
         // and Apache's return their request's own table entry, and null
         // outside a request); nothing is allocated.
-        let value = unsafe { sapi_getenv(c_name.as_ptr(), name.len()) };
+        let value = unsafe { sapi_getenv(c_name, name.len()) };
         if !value.is_null() {
             // SAFETY: as above, NUL-terminated.
             return Some(unsafe { CStr::from_ptr(value) }.to_bytes());
         }
     }
     // SAFETY: the caller keeps other threads from writing the environment.
-    let value: *const c_char = unsafe { libc::getenv(c_name.as_ptr()) };
+    let value: *const c_char = unsafe { libc::getenv(c_name) };
     // SAFETY: libc returns null or a NUL-terminated entry's value.
     (!value.is_null()).then(|| unsafe { CStr::from_ptr(value) }.to_bytes())
 }
