@@ -10,7 +10,7 @@ use ext_php_rs::ffi::MODULE_PERSISTENT;
 use ext_php_rs::zend::SapiModule;
 
 use super::state::{self, ModuleState, guarded};
-use super::{ini, log};
+use super::{ini, log, server_vars};
 use crate::process_env::{self, Injector};
 use crate::runtime::{FPM_SAPI, Injection, Runtime};
 use crate::stack_text::StackText;
@@ -55,6 +55,7 @@ fn start(kind: i32) {
     if every_request && kind == MODULE_PERSISTENT.cast_signed() {
         install_request_hook();
     }
+    server_vars::install(kind, state);
 
     warn_about_invalid_names(&state.runtime.names.invalid);
     if state.sapi == FPM_SAPI {
@@ -110,6 +111,7 @@ fn sapi_name() -> String {
 pub extern "C" fn module_shutdown(kind: i32, module_number: i32) -> i32 {
     guarded("module shut-down", SUCCESS, || {
         uninstall_request_hook();
+        server_vars::uninstall();
         state::set_inject_every_request(false);
         if kind != MODULE_PERSISTENT.cast_signed() {
             state::retire();

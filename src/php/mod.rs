@@ -7,5 +7,6 @@ pub mod info;
 pub mod ini;
 mod log;
 pub mod module;
+mod server_vars;
 mod state;
 pub mod status;
