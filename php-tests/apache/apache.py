@@ -36,6 +36,9 @@ HERE = pathlib.Path(__file__).resolve().parent
 # configures PHP, whatever the machine's /etc/php has enabled.
 APACHE_ENV = {"PHP_INI_SCAN_DIR": ""}
 
+# Threads of each child under the worker MPM.
+THREADS_PER_CHILD = 4
+
 # What Apache's error log says each time a generation of children starts.
 RUNNING = "resuming normal operations"
 
@@ -46,24 +49,30 @@ class ApacheTools:
     setsid: str
     modules_dir: pathlib.Path
     libphp: pathlib.Path
+    # prefork (Debian's mod_php is NTS: prefork only), or worker with a
+    # mod_php of a thread-safe (ZTS) PHP.
+    mpm: str
 
     @classmethod
     def discover(cls) -> "ApacheTools":
         """APACHE2 (default apache2, Debian's /usr/sbin/apache2),
-        APACHE_MODULES_DIR (default Debian's) and APACHE_LIBPHP (default the
-        mod_php of PHP_VERSION, 8.2)."""
+        APACHE_MODULES_DIR (default Debian's), APACHE_LIBPHP (default the
+        mod_php of PHP_VERSION, 8.2) and APACHE_MPM (default prefork)."""
         modules_dir = pathlib.Path(os.environ.get("APACHE_MODULES_DIR",
                                                   "/usr/lib/apache2/modules"))
         php_version = os.environ.get("PHP_VERSION", "8.2")
         libphp = pathlib.Path(os.environ.get("APACHE_LIBPHP",
                                              modules_dir / f"libphp{php_version}.so"))
-        for module in (modules_dir / "mod_mpm_prefork.so", modules_dir / "mod_env.so",
+        mpm = os.environ.get("APACHE_MPM", "prefork")
+        if mpm not in ("prefork", "worker"):
+            raise HarnessError(f"APACHE_MPM={mpm!r}: prefork or worker")
+        for module in (modules_dir / f"mod_mpm_{mpm}.so", modules_dir / "mod_env.so",
                        modules_dir / "mod_authz_core.so", libphp):
             if not module.is_file():
                 raise HarnessError(f"Apache module not found: {module} (dev/setup installs "
                                    f"apache2 and libapache2-mod-php{php_version})")
         return cls(harness.require_binary(os.environ.get("APACHE2", "apache2")),
-                   harness.require_binary("setsid"), modules_dir, libphp)
+                   harness.require_binary("setsid"), modules_dir, libphp, mpm)
 
 
 @dataclasses.dataclass
@@ -74,7 +83,8 @@ class ApacheSpec:
     php_ini: dict[str, str] = dataclasses.field(default_factory=dict)
     # `SetEnv NAME "value"` lines in the server configuration.
     set_env: dict[str, str] = dataclasses.field(default_factory=dict)
-    # Prefork children, started at once and kept at that number.
+    # Children (processes), started at once and kept at that number; under
+    # the worker MPM each has THREADS_PER_CHILD threads.
     children: int = 1
     # MaxConnectionsPerChild: 1 gives every request a freshly forked child,
     # 0 keeps children for ever (persistent ones serve request after request).
@@ -102,13 +112,26 @@ class ApacheInstance:
 
     # ---- configuration --------------------------------------------------
 
+    def mpm_config(self) -> str:
+        n, mpm = self.spec.children, self.apache_tools.mpm
+        modules = self.apache_tools.modules_dir
+        config = f"LoadModule mpm_{mpm}_module {modules}/mod_mpm_{mpm}.so\n"
+        if mpm == "prefork":
+            config += (f"StartServers {n}\nMinSpareServers {n}\nMaxSpareServers {n}\n"
+                       f"ServerLimit {n}\nMaxRequestWorkers {n}\n")
+        else:
+            t = THREADS_PER_CHILD
+            config += (f"StartServers {n}\nServerLimit {n}\n"
+                       f"ThreadsPerChild {t}\nThreadLimit {t}\nMaxRequestWorkers {n * t}\n"
+                       f"MinSpareThreads 1\nMaxSpareThreads {n * t}\n")
+        return config + f"MaxConnectionsPerChild {self.spec.max_connections_per_child}\n"
+
     def apache_config(self) -> str:
         modules = self.apache_tools.modules_dir
-        n = self.spec.children
         set_env = "".join(f'SetEnv {name} "{value}"\n' for name, value in self.spec.set_env.items())
         return (
             f'ServerRoot "{self.workdir}"\n'
-            f"LoadModule mpm_prefork_module {modules}/mod_mpm_prefork.so\n"
+            f"{self.mpm_config()}"
             f"LoadModule env_module {modules}/mod_env.so\n"
             f"LoadModule authz_core_module {modules}/mod_authz_core.so\n"
             f"LoadModule php_module {self.apache_tools.libphp}\n"
@@ -123,9 +146,6 @@ class ApacheInstance:
             # Lock files in the work dir: nothing outlives a killed namespace.
             f'DefaultRuntimeDir "{self.workdir}"\n'
             f"Mutex fcntl:{self.workdir} default\n"
-            f"StartServers {n}\nMinSpareServers {n}\nMaxSpareServers {n}\n"
-            f"ServerLimit {n}\nMaxRequestWorkers {n}\n"
-            f"MaxConnectionsPerChild {self.spec.max_connections_per_child}\n"
             "KeepAlive Off\n"
             f'DocumentRoot "{self.docroot}"\n'
             f'<Directory "{self.docroot}">\n    Require all granted\n</Directory>\n'
@@ -227,13 +247,14 @@ class ApacheInstance:
 
     # ---- requests and output -------------------------------------------
 
-    def get(self, path: str, count: int = 1) -> list[str]:
+    def get(self, path: str, count: int = 1, parallel: int = 1) -> list[str]:
         """The bodies of `count` GET requests for path, each on a connection
-        of its own, sent from inside the network namespace. A status other
-        than 200 is an error, which names the status and the body's length
-        only: a body may hold fixture values."""
+        of its own, `parallel` at a time, sent from inside the network
+        namespace. A status other than 200 is an error, which names the
+        status and the body's length only: a body may hold fixture values."""
         cmd = self.netns.exec_prefix() + [self.tools.python, str(HERE / "http_get.py"),
-                                          f"http://127.0.0.1{path}", "--count", str(count)]
+                                          f"http://127.0.0.1{path}", "--count", str(count),
+                                          "--parallel", str(parallel)]
         try:
             res = subprocess.run(cmd, capture_output=True, timeout=harness.REQUEST_TIMEOUT,
                                  env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")})
@@ -249,10 +270,10 @@ class ApacheInstance:
                                    f"({len(response['body'])} bytes); log:\n{self.log()}")
         return [response["body"] for response in responses]
 
-    def probe(self, names: list[str], count: int = 1) -> list[harness.Probe]:
+    def probe(self, names: list[str], count: int = 1, parallel: int = 1) -> list[harness.Probe]:
         """probe.php's reports, one per request."""
         probes = []
-        for body in self.get(f"/probe.php?{harness.probe_query(names)}", count):
+        for body in self.get(f"/probe.php?{harness.probe_query(names)}", count, parallel):
             try:
                 probes.append(harness.Probe(json.loads(body)))
             except ValueError:

@@ -1,4 +1,5 @@
-"""GET one URL several times, one connection each, and print the responses
+"""GET one URL several times, one connection each (one after the other, or
+several at once), and print the responses
 as JSON ([{"status": ..., "body": ...}, ...]) on stdout. Run by the Apache
 suite inside the network namespace Apache listens in (`ip netns exec`).
 
@@ -10,6 +11,7 @@ tests' fixture values) go only to the test that reads them.
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import http.client
 import json
 import sys
@@ -40,10 +42,14 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
     parser.add_argument("--count", type=int, default=1)
+    parser.add_argument("--parallel", type=int, default=1,
+                        help="requests in flight at once (default: one after the other)")
     parser.add_argument("--timeout", type=float, default=20.0)
     args = parser.parse_args()
     deadline = time.monotonic() + args.timeout
-    json.dump([get(args.url, deadline) for _ in range(args.count)], sys.stdout)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.parallel) as pool:
+        responses = list(pool.map(lambda _: get(args.url, deadline), range(args.count)))
+    json.dump(responses, sys.stdout)
     return 0
 
 

@@ -144,3 +144,15 @@ def test_graceful_restart(launch_apache):
         # so the second capture found everything there: MINIT did run again.
         sources = {name: info["source"] for name, info in probe.captured().items()}
         assert sources == {name: "process" for name in fx.CAPTURABLE}, sources
+
+
+def test_concurrent_requests(launch_apache):
+    """Requests in flight at once, on two children (under the worker MPM,
+    on their threads too): every one sees every variable in every
+    channel."""
+    instance = launch_apache.start(ApacheSpec(fx.PID1_ENV, php_ini=ini("EGPCS", "1"), children=2))
+    probes = instance.probe(fx.ALL_NAMES, count=32, parallel=8)
+    for number, probe in enumerate(probes, 1):
+        problems = apache_problems(probe)
+        problems += checks.all_visibility_problems(probe, EXPECTED_VISIBLE, "EGPCS")
+        assert problems == [], f"request {number}: " + "; ".join(problems)
