@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::capture::{self, Capture, SourceKind, SourceReport, SourceStatus, Sources};
+use crate::capture::{self, Capture, CapturedVar, SourceKind, SourceReport, SourceStatus, Sources};
 use crate::credentials::{self, FileCheck, Verdict};
 use crate::names::NameList;
 use crate::settings::Settings;
@@ -30,6 +30,33 @@ impl Injection {
             Injection::AtStartup
         }
     }
+}
+
+/// Apache's mod_php (`libapache2-mod-php`, the official `php:*-apache`
+/// images).
+pub const APACHE_SAPI: &str = "apache2handler";
+
+/// Whether the SAPI builds `$_SERVER` from a table of its own, never from
+/// the environment, so that injecting the captured variables into the
+/// environment does not put them in `$_SERVER`, and aws_env must add them
+/// there itself. apache2handler registers Apache's per-request table
+/// (`subprocess_env`: Apache's own variables, and what its configuration
+/// sets with `SetEnv` and `PassEnv`), and nothing else; cli, cgi-fcgi,
+/// fpm-fcgi and embed import the environment into `$_SERVER`.
+pub fn server_array_lacks_environment(sapi: &str) -> bool {
+    sapi == APACHE_SAPI
+}
+
+/// The captured variables to add to a `$_SERVER` array the SAPI built:
+/// those whose name it does not hold (`holds`), by name. A name the
+/// SAPI registered keeps its value, even an empty one: Apache's own
+/// variables and its configuration's `SetEnv` and `PassEnv` win, as a
+/// FastCGI param does in php-fpm.
+pub fn missing_server_variables<'a>(
+    vars: &'a [CapturedVar],
+    mut holds: impl FnMut(&str) -> bool + 'a,
+) -> impl Iterator<Item = &'a CapturedVar> + 'a {
+    vars.iter().filter(move |var| !holds(&var.name))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -192,6 +219,56 @@ mod tests {
         for sapi in ["cli", "cgi-fcgi", "embed", "apache2handler", "frankenphp"] {
             assert_eq!(Injection::for_sapi(sapi), Injection::AtStartup, "{sapi}");
         }
+    }
+
+    #[test]
+    fn only_apache_builds_server_array_without_the_environment() {
+        assert!(server_array_lacks_environment("apache2handler"));
+        for sapi in [
+            "cli",
+            "cgi-fcgi",
+            "fpm-fcgi",
+            "embed",
+            "frankenphp",
+            "",
+            "apache2",
+        ] {
+            assert!(!server_array_lacks_environment(sapi), "{sapi}");
+        }
+    }
+
+    #[test]
+    fn server_array_keeps_what_the_sapi_registered_even_empty() {
+        let var = |name: &str| CapturedVar {
+            name: name.to_owned(),
+            value: b"captured".to_vec(),
+            source: SourceKind::File,
+        };
+        let vars = [
+            var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"),
+            var("AWS_DEFAULT_REGION"),
+            var("AWS_REGION"),
+        ];
+        // Apache's table: AWS_REGION from SetEnv, AWS_DEFAULT_REGION set
+        // empty; both stay as Apache made them.
+        let apache = ["AWS_REGION", "AWS_DEFAULT_REGION", "SERVER_NAME"];
+        let added: Vec<&str> = missing_server_variables(&vars, |name| apache.contains(&name))
+            .map(|var| var.name.as_str())
+            .collect();
+        assert_eq!(added, ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]);
+
+        let all: Vec<&str> = missing_server_variables(&vars, |_| false)
+            .map(|var| var.name.as_str())
+            .collect();
+        assert_eq!(
+            all,
+            [
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                "AWS_DEFAULT_REGION",
+                "AWS_REGION"
+            ]
+        );
+        assert_eq!(missing_server_variables(&[], |_| false).count(), 0);
     }
 
     #[test]

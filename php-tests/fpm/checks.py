@@ -23,11 +23,9 @@ def visibility_problems(probe: harness.Probe, name: str, expected: Optional[str]
     problems = []
 
     def check(channel: str, present: bool, value, want_present: bool):
-        if want_present and (not present or value != expected):
-            shown = repr(value) if present else "absent"
-            problems.append(f"{channel}: {shown}, expected {expected!r}")
-        elif not want_present and present:
-            problems.append(f"{channel}: {value!r}, expected absent")
+        problem = presence_problem(present, value, expected if want_present else None)
+        if problem:
+            problems.append(f"{channel}: {problem}")
 
     visible = expected is not None
     check(f"getenv('{name}')", seen["getenv"] is not False, seen["getenv"], visible)
@@ -36,6 +34,22 @@ def visibility_problems(probe: harness.Probe, name: str, expected: Optional[str]
     check(f"$_ENV['{name}'] (variables_order={variables_order})",
           seen["in_env"], seen["env"], visible and "E" in variables_order)
     return problems
+
+
+def presence_problem(present: bool, value, expected: Optional[str]) -> Optional[str]:
+    """What is wrong with one channel's view of a variable, or None: absent
+    when expected is None, else present with exactly expected. Worded
+    without either value (lengths only), so a failure never prints one."""
+    def shown(v) -> str:
+        return f"a value of length {len(v)}" if isinstance(v, str) else f"a {type(v).__name__}"
+
+    if expected is None:
+        return f"{shown(value)}, expected absent" if present else None
+    if not present:
+        return f"absent, expected {shown(expected)}"
+    if value != expected:
+        return f"{shown(value)}, expected another, {shown(expected)}"
+    return None
 
 
 def all_visibility_problems(probe: harness.Probe, expectations: dict[str, Optional[str]],

@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 import harness  # noqa: E402
-from shared_fixtures import tools  # noqa: E402,F401  (a fixture)
+from shared_fixtures import session_dir, so_path, tools  # noqa: E402,F401  (fixtures)
 
 
 def pytest_configure(config):
@@ -22,34 +22,6 @@ def pytest_configure(config):
         # Namespaces, setpriv and `ip netns` all need root; say so instead
         # of failing in confusing ways (and never report a skip as a pass).
         raise pytest.UsageError("the aws_env php-fpm suite must run as root")
-
-
-@pytest.fixture(scope="session")
-def session_dir():
-    path = harness.make_world_readable_dir("aws_env_fpm_session_")
-    yield path
-    shutil.rmtree(path, ignore_errors=True)
-
-
-@pytest.fixture(scope="session")
-def so_path(session_dir) -> pathlib.Path:
-    """A snapshot of the built extension, readable by www-data.
-
-    Copied once so that a rebuild during the run cannot hand php-fpm a
-    half-written file, and so a www-data master can load it whatever the
-    permissions on the checkout are.
-    """
-    source = harness.extension_path()
-    if not source.is_file():
-        pytest.fail(
-            f"aws_env extension not found at {source}: build it with "
-            f"`cargo build --release` or set AWS_ENV_SO",
-            pytrace=False,
-        )
-    snapshot = session_dir / "libaws_env.so"
-    shutil.copyfile(source, snapshot)
-    snapshot.chmod(0o644)
-    return snapshot
 
 
 @pytest.fixture(scope="session")

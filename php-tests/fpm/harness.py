@@ -425,6 +425,80 @@ def probe_query(names: list[str]) -> str:
 
 
 # --------------------------------------------------------------------------
+# PID namespaces: a PID 1 that holds the task's variables
+# --------------------------------------------------------------------------
+
+
+def pid_namespace_prefix(tools: Tools, netns: Optional[NetNamespace]) -> list[str]:
+    """The command prefix that runs a command as PID 1 of a private PID
+    namespace with its own /proc (so /proc/1 is that command), in netns if
+    given, else in a private network namespace of its own. The Popen PID is
+    unshare's; the namespace's PID 1 is its child (`namespace_pid1`)."""
+    if netns is not None:
+        prefix = netns.exec_prefix() + [tools.unshare]
+    else:
+        prefix = [tools.unshare, "--net"]
+    return prefix + ["--pid", "--fork", "--mount-proc"]
+
+
+def shell_pid1_command(tools: Tools, pid1_env: dict[str, str], command: list[str]) -> list[str]:
+    """PID 1 as a container entrypoint shell: it holds exactly pid1_env, starts
+    command (which scrubs its own environment, with `env -i`) and waits for
+    it. (`& wait` stops the shell from exec'ing the command in its place, so
+    /proc/1/environ stays the shell's.)"""
+    return [tools.env, *env_args(pid1_env), tools.sh, "-c", '"$@" & wait $!', "sh", *command]
+
+
+def verify_shell_pid1(pid1: int, pid1_env: dict[str, str]) -> None:
+    """Check that a `shell_pid1_command` PID 1 runs as root and holds exactly
+    pid1_env: the shell keeps its environment block intact, so its
+    /proc/PID/environ must be exactly the variables it was given. Without
+    this a harness bug could make a test pass for the wrong reason."""
+    if real_uid(pid1) != 0:
+        raise HarnessError(f"PID 1 shell uid {real_uid(pid1)} != 0")
+    pid1_environ = read_environ(pid1)
+    if pid1_environ != pid1_env:
+        raise HarnessError(
+            f"PID 1 environment names {sorted(pid1_environ)} != expected {sorted(pid1_env)}"
+        )
+
+
+def namespace_pid1(unshare: Optional[subprocess.Popen]) -> Optional[int]:
+    """Host PID of the namespace's PID 1 (the child of unshare)."""
+    if unshare is None:
+        return None
+    kids = children_of(unshare.pid)
+    return kids[0] if kids else None
+
+
+def stop_pid_namespace(unshare: Optional[subprocess.Popen]) -> None:
+    """Kill the namespace's PID 1 by its PID, which takes the whole namespace
+    down, and reap unshare.
+
+    `unshare --fork` does not forward SIGTERM to its child, so signalling
+    unshare would not stop the server; killing PID 1 of a PID namespace kills
+    every process in it, then unshare exits.
+    """
+    if unshare is None:
+        return
+    # Loop because, if start-up failed early, unshare may not have forked
+    # PID 1 yet: keep looking for it until unshare is gone.
+    deadline = time.monotonic() + STOP_TIMEOUT
+    while unshare.poll() is None and time.monotonic() < deadline:
+        pid1 = namespace_pid1(unshare)
+        if pid1 is not None:
+            try:
+                os.kill(pid1, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            unshare.wait(timeout=0.1)
+        except subprocess.TimeoutExpired:
+            pass
+    stop_process(unshare)  # no-op once unshare has exited
+
+
+# --------------------------------------------------------------------------
 # php-fpm layouts
 # --------------------------------------------------------------------------
 
@@ -583,12 +657,7 @@ class FpmInstance:
 
     def command(self) -> list[str]:
         spec, t = self.spec, self.tools
-        if spec.netns is not None:
-            prefix = spec.netns.exec_prefix() + [t.unshare]
-        else:
-            prefix = [t.unshare, "--net"]
-        # Private PID namespace with its own /proc: /proc/1 is our PID 1.
-        prefix += ["--pid", "--fork", "--mount-proc"]
+        prefix = pid_namespace_prefix(t, spec.netns)
 
         drop_to_www_data = [
             t.setpriv, f"--reuid={WWW_DATA.pw_uid}", f"--regid={WWW_DATA.pw_gid}",
@@ -600,13 +669,10 @@ class FpmInstance:
             # setpriv and env exec in place: php-fpm itself becomes PID 1.
             return prefix + as_master + [t.env, *env_args(spec.pid1_env), *self.fpm_command()]
 
-        # PID 1 is a shell that keeps the variables and waits for php-fpm,
-        # which it starts with a scrubbed environment. (`& wait` stops the
-        # shell from exec'ing php-fpm in its place.)
-        return prefix + [
-            t.env, *env_args(spec.pid1_env), t.sh, "-c", '"$@" & wait $!', "sh",
-            *as_master, t.env, *env_args(spec.master_env), *self.fpm_command(),
-        ]
+        # PID 1 is a shell that keeps the variables and starts php-fpm with
+        # a scrubbed environment.
+        return prefix + shell_pid1_command(
+            t, spec.pid1_env, [*as_master, t.env, *env_args(spec.master_env), *self.fpm_command()])
 
     # ---- lifecycle ------------------------------------------------------
 
@@ -644,10 +710,7 @@ class FpmInstance:
 
     def namespace_pid1(self) -> Optional[int]:
         """Host PID of the namespace's PID 1 (the child of unshare)."""
-        if self.proc is None:
-            return None
-        kids = children_of(self.proc.pid)
-        return kids[0] if kids else None
+        return namespace_pid1(self.proc)
 
     def master_pid(self) -> int:
         pid1 = wait_for(self.namespace_pid1, READY_TIMEOUT, "namespace PID 1")
@@ -666,18 +729,9 @@ class FpmInstance:
         pid1 = wait_for(self.namespace_pid1, READY_TIMEOUT, "namespace PID 1")
         master = self.master_pid()
         if not spec.layout.pid1_is_fpm:
-            if real_uid(pid1) != 0:
-                raise HarnessError(f"PID 1 shell uid {real_uid(pid1)} != 0")
-            # The shell keeps its environment block intact, so PID 1's
-            # /proc/PID/environ must be exactly the variables we gave it.
-            # (php-fpm's own block cannot be checked this way: its process
-            # title code overwrites the environment memory at start-up.)
-            pid1_environ = read_environ(pid1)
-            if pid1_environ != spec.pid1_env:
-                raise HarnessError(
-                    f"PID 1 environment names {sorted(pid1_environ)} "
-                    f"!= expected {sorted(spec.pid1_env)}"
-                )
+            # (php-fpm's own environment block cannot be checked this way:
+            # its process title code overwrites it at start-up.)
+            verify_shell_pid1(pid1, spec.pid1_env)
         expected_uid = 0 if spec.layout.master_is_root else WWW_DATA.pw_uid
         if real_uid(master) != expected_uid:
             raise HarnessError(f"master uid {real_uid(master)} != {expected_uid}")
@@ -686,29 +740,8 @@ class FpmInstance:
             raise HarnessError(f"expected php-fpm as master, found {comm!r}")
 
     def stop(self) -> None:
-        """Kill the namespace's PID 1 (which takes the whole namespace down).
-
-        `unshare --fork` does not forward SIGTERM to its child, so signalling
-        unshare would not stop php-fpm; killing PID 1 of a PID namespace kills
-        every process in it, then unshare exits.
-        """
-        if self.proc is None:
-            return
-        # Loop because, if start-up failed early, unshare may not have forked
-        # PID 1 yet: keep looking for it until unshare is gone.
-        deadline = time.monotonic() + STOP_TIMEOUT
-        while self.proc.poll() is None and time.monotonic() < deadline:
-            pid1 = self.namespace_pid1()
-            if pid1 is not None:
-                try:
-                    os.kill(pid1, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            try:
-                self.proc.wait(timeout=0.1)
-            except subprocess.TimeoutExpired:
-                pass
-        stop_process(self.proc)  # no-op once unshare has exited
+        """Kill the namespace's PID 1 (which takes the whole namespace down)."""
+        stop_pid_namespace(self.proc)
 
     # ---- requests and output -------------------------------------------
 

@@ -10,7 +10,7 @@ use ext_php_rs::ffi::MODULE_PERSISTENT;
 use ext_php_rs::zend::SapiModule;
 
 use super::state::{self, ModuleState, RequestWork, guarded};
-use super::{ini, log, master_once, worker};
+use super::{ini, log, master_once, server_vars, worker};
 use crate::process_env::{self, Injector};
 use crate::runtime::{FPM_SAPI, Injection, Runtime};
 use crate::stack_text::StackText;
@@ -60,6 +60,7 @@ fn start(kind: i32) {
     } else {
         state::set_request_work(RequestWork::Nothing);
     }
+    server_vars::install(kind, state);
 
     warn_about_invalid_names(&state.runtime.names.invalid);
     if state.sapi == FPM_SAPI {
@@ -115,6 +116,7 @@ fn sapi_name() -> String {
 pub extern "C" fn module_shutdown(kind: i32, module_number: i32) -> i32 {
     guarded("module shut-down", SUCCESS, || {
         uninstall_request_hook();
+        server_vars::uninstall();
         state::set_request_work(RequestWork::Nothing);
         if kind != MODULE_PERSISTENT.cast_signed() {
             state::retire();

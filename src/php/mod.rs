@@ -8,6 +8,7 @@ pub mod ini;
 mod log;
 mod master_once;
 pub mod module;
+mod server_vars;
 mod state;
 pub mod status;
 pub mod worker;
