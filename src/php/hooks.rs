@@ -179,25 +179,28 @@ fn chained_activate() -> Option<Activate> {
 /// without the captured variables. The chained handler runs first, as it
 /// would without aws_env, and its result is the one returned.
 ///
-/// A worker's first request first reads its pool's settings, before the
-/// chained handler applies the request's own FastCGI INI values, and ends
-/// with the worker's checks.
+/// A worker's first request also reads its pool's settings, before it
+/// injects, and ends with the worker's checks. (A FastCGI `PHP_VALUE` of the
+/// request, applied before this, cannot have changed them: the settings
+/// refuse changes during a request.)
 unsafe extern "C" fn request_activate() -> c_int {
-    let mut work = state::request_work();
-    let first = work == RequestWork::FirstOfWorker;
-    if first {
-        guarded("worker start-up", (), worker::start_worker);
-        work = state::request_work();
-    }
     // SAFETY: `sapi_activate` would call the chained handler just so.
     let result = chained_activate().map_or(SUCCESS, |chained| unsafe { chained() });
-    if work == RequestWork::Inject {
-        guarded("request start-up", (), inject_for_request);
-    }
-    if first {
-        guarded("worker checks", (), worker::check_worker);
+    match state::request_work() {
+        RequestWork::Inject => guarded("request start-up", (), inject_for_request),
+        RequestWork::FirstOfWorker => first_request_of_worker(),
+        RequestWork::Nothing => {}
     }
     result
+}
+
+#[cold]
+fn first_request_of_worker() {
+    guarded("worker start-up", (), worker::start_worker);
+    if state::request_work() == RequestWork::Inject {
+        guarded("request start-up", (), inject_for_request);
+    }
+    guarded("worker checks", (), worker::check_worker);
 }
 
 /// Said once per process: the injector was busy at the start of a request.

@@ -26,11 +26,10 @@ pub const TOKEN_FILE_VARIABLES: [&str; 2] = [
 
 type LogLine = StackText<2048>;
 
-/// A worker's first request, before the SAPI's own start of the request,
-/// which applies the request's FastCGI `PHP_VALUE` and `PHP_ADMIN_VALUE`:
-/// only the pool's `php_value[]` and `php_admin_value[]`, applied at fork,
-/// count. Reads them once; nothing a request does later changes what this
-/// worker gets.
+/// A worker's first request: reads the pool's `php_value[]` and
+/// `php_admin_value[]`, which php-fpm applied at fork. Once: nothing a
+/// request does later changes what this worker gets (and the settings
+/// refuse a FastCGI `PHP_VALUE` or `PHP_ADMIN_VALUE`, see `ini`).
 pub fn start_worker() {
     let Some(state) = state::current() else {
         state::set_request_work(RequestWork::Nothing);
