@@ -559,7 +559,8 @@ class FpmSpec:
     # workers, which serve request after request.
     max_requests: int = 1
     # More pools of the same master, by name: each its own socket, with the
-    # same user and process settings, and these `php_admin_value[]` lines.
+    # same user and process settings, and these pool directives, e.g.
+    # {"php_admin_value[aws_env.names]": "AWS_REGION"}.
     extra_pools: dict[str, dict[str, str]] = dataclasses.field(default_factory=dict)
 
 
@@ -590,7 +591,7 @@ class FpmInstance:
         )
         env_lines = "".join(f"env[{k}] = {v}\n" for k, v in self.spec.pool_env.items())
 
-        def pool(name: str, socket: pathlib.Path, admin_values: dict[str, str]) -> str:
+        def pool(name: str, socket: pathlib.Path, directives: dict[str, str]) -> str:
             # clear_env is deliberately not set: its default (yes) is the point.
             return (
                 f"\n[{name}]\n"
@@ -604,7 +605,7 @@ class FpmInstance:
                 # a worker would be caught too.
                 "catch_workers_output = yes\n"
                 f"{env_lines}"
-                + "".join(f"php_admin_value[{k}] = {v}\n" for k, v in admin_values.items())
+                + "".join(f"{k} = {v}\n" for k, v in directives.items())
             )
 
         return (

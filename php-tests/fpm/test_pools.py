@@ -4,7 +4,8 @@ itself at its first request: the token files its user must read, and the AWS
 SDK's verdict in `aws_env_status()`.
 
 Pools: the main one ("probe") keeps php.ini's settings; "off" has
-`aws_env.enabled = 0`; "region" narrows `aws_env.names` to AWS_REGION.
+`php_admin_flag[aws_env.enabled] = off`; "region" narrows `aws_env.names` to
+AWS_REGION with a plain `php_value[]`.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import fixture_values as fx
 import harness
 from harness import SHELL_PID1_ROOT_MASTER, FPM_PID1_ROOT, FpmSpec
 
+# php-fpm writes all three kinds of pool line the same way; each is used.
 POOLS = {
-    "off": {"aws_env.enabled": "0"},
-    "region": {"aws_env.names": "AWS_REGION"},
+    "off": {"php_admin_flag[aws_env.enabled]": "off"},
+    "region": {"php_value[aws_env.names]": "AWS_REGION"},
 }
 EXPECTED_BY_POOL = {
     None: set(fx.CAPTURABLE),
@@ -93,7 +95,8 @@ def test_fastcgi_php_admin_value_cannot_widen_a_pool(launch_fpm):
 def test_a_pool_cannot_ask_for_more_than_php_ini_allows(launch_fpm):
     spec = FpmSpec(SHELL_PID1_ROOT_MASTER, fx.PID1_ENV, max_requests=1,
                    ini={"aws_env.names": "AWS_REGION"},
-                   extra_pools={"greedy": {"aws_env.names": "AWS_REGION DB_PASSWORD AWS_ROLE_ARN"}})
+                   extra_pools={"greedy": {
+                       "php_admin_value[aws_env.names]": "AWS_REGION DB_PASSWORD AWS_ROLE_ARN"}})
     instance = launch_fpm.start(spec)
     for _ in range(3):
         probe = instance.probe(fx.ALL_NAMES, pool="greedy")
